@@ -1,0 +1,104 @@
+// Column expressions as users write them (`col('a').plus(1).alias('b')`). A Column only describes
+// work: it wraps a plain, serialisable expression tree that executors compile into a loop.
+import type { AtomicTypeName } from './types.js';
+
+export type ArithOp = '+' | '-' | '*' | '/' | '%';
+export type CmpOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
+export type Literal = number | string | boolean | null;
+
+export type Expr =
+  | { op: 'col'; name: string }
+  | { op: 'lit'; value: Literal }
+  | { op: 'arith'; fn: ArithOp; left: Expr; right: Expr }
+  | { op: 'cmp'; fn: CmpOp; left: Expr; right: Expr }
+  | { op: 'and' | 'or'; left: Expr; right: Expr }
+  | { op: 'not' | 'neg' | 'isNull' | 'isNotNull'; child: Expr }
+  | { op: 'cast'; child: Expr; to: AtomicTypeName }
+  | { op: 'alias'; child: Expr; name: string }
+  | { op: 'when'; branches: [Expr, Expr][]; otherwise: Expr | null };
+
+type ColumnLike = Column | Literal;
+
+const toExpr = (c: ColumnLike): Expr => (c instanceof Column ? c.expr : { op: 'lit', value: c });
+
+export class Column {
+  constructor(readonly expr: Expr) {}
+
+  plus(o: ColumnLike): Column { return this.arith('+', o); }
+  minus(o: ColumnLike): Column { return this.arith('-', o); }
+  times(o: ColumnLike): Column { return this.arith('*', o); }
+  /** Always a double, as Spark's `/`; division by zero gives null. */
+  divide(o: ColumnLike): Column { return this.arith('/', o); }
+  mod(o: ColumnLike): Column { return this.arith('%', o); }
+  negate(): Column { return new Column({ op: 'neg', child: this.expr }); }
+
+  eq(o: ColumnLike): Column { return this.cmp('==', o); }
+  ne(o: ColumnLike): Column { return this.cmp('!=', o); }
+  lt(o: ColumnLike): Column { return this.cmp('<', o); }
+  le(o: ColumnLike): Column { return this.cmp('<=', o); }
+  gt(o: ColumnLike): Column { return this.cmp('>', o); }
+  ge(o: ColumnLike): Column { return this.cmp('>=', o); }
+
+  and(o: ColumnLike): Column { return new Column({ op: 'and', left: this.expr, right: toExpr(o) }); }
+  or(o: ColumnLike): Column { return new Column({ op: 'or', left: this.expr, right: toExpr(o) }); }
+  not(): Column { return new Column({ op: 'not', child: this.expr }); }
+
+  isNull(): Column { return new Column({ op: 'isNull', child: this.expr }); }
+  isNotNull(): Column { return new Column({ op: 'isNotNull', child: this.expr }); }
+
+  cast(to: AtomicTypeName | 'integer' | 'bigint' | 'float'): Column {
+    const canonical = ({ integer: 'int', bigint: 'long', float: 'double' } as Record<string, AtomicTypeName>)[to] ?? to;
+    if (!['double', 'int', 'long', 'boolean', 'string'].includes(canonical)) {
+      throw new Error(`cast: unsupported target type '${to}' (expected double, int, long, boolean or string)`);
+    }
+    return new Column({ op: 'cast', child: this.expr, to: canonical as AtomicTypeName });
+  }
+
+  alias(name: string): Column { return new Column({ op: 'alias', child: this.expr, name }); }
+  as(name: string): Column { return this.alias(name); }
+
+  /** Chains another branch onto a `when(...)` column. */
+  when(cond: Column, value: ColumnLike): Column {
+    if (this.expr.op !== 'when' || this.expr.otherwise !== null) throw new Error('when() can only follow when(...) before otherwise()');
+    return new Column({ ...this.expr, branches: [...this.expr.branches, [cond.expr, toExpr(value)]] });
+  }
+
+  otherwise(value: ColumnLike): Column {
+    if (this.expr.op !== 'when') throw new Error('otherwise() can only follow when(...)');
+    if (this.expr.otherwise !== null) throw new Error('otherwise() was already given');
+    return new Column({ ...this.expr, otherwise: toExpr(value) });
+  }
+
+  toString(): string { return exprName(this.expr); }
+
+  private arith(fn: ArithOp, o: ColumnLike): Column { return new Column({ op: 'arith', fn, left: this.expr, right: toExpr(o) }); }
+  private cmp(fn: CmpOp, o: ColumnLike): Column { return new Column({ op: 'cmp', fn, left: this.expr, right: toExpr(o) }); }
+}
+
+export const col = (name: string): Column => new Column({ op: 'col', name });
+export const lit = (value: Literal): Column => new Column({ op: 'lit', value });
+export const when = (cond: Column, value: ColumnLike): Column =>
+  new Column({ op: 'when', branches: [[cond.expr, toExpr(value)]], otherwise: null });
+
+export function toColumn(c: string | Column): Column { return typeof c === 'string' ? col(c) : c; }
+
+/** The column name Spark gives an unaliased expression. */
+export function exprName(e: Expr): string {
+  switch (e.op) {
+    case 'col': return e.name;
+    case 'lit': return e.value === null ? 'NULL' : String(e.value);
+    case 'arith': return `(${exprName(e.left)} ${e.fn} ${exprName(e.right)})`;
+    case 'cmp': return `(${exprName(e.left)} ${e.fn === '==' ? '=' : e.fn} ${exprName(e.right)})`;
+    case 'and': return `(${exprName(e.left)} AND ${exprName(e.right)})`;
+    case 'or': return `(${exprName(e.left)} OR ${exprName(e.right)})`;
+    case 'not': return `(NOT ${exprName(e.child)})`;
+    case 'neg': return `(- ${exprName(e.child)})`;
+    case 'isNull': return `(${exprName(e.child)} IS NULL)`;
+    case 'isNotNull': return `(${exprName(e.child)} IS NOT NULL)`;
+    case 'cast': return `CAST(${exprName(e.child)} AS ${e.to.toUpperCase()})`;
+    case 'alias': return e.name;
+    case 'when':
+      return `CASE ${e.branches.map(([c, v]) => `WHEN ${exprName(c)} THEN ${exprName(v)}`).join(' ')}` +
+        `${e.otherwise ? ` ELSE ${exprName(e.otherwise)}` : ''} END`;
+  }
+}

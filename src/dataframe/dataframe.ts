@@ -1,0 +1,236 @@
+// The DataFrame: an immutable, lazy description of partitioned data (a schema plus lineage).
+// Transformations return new DataFrames at once; actions run jobs on the session's executors.
+import { Table, type RecordBatch } from 'apache-arrow';
+import { batchFromShared } from '../engine/blocks.js';
+import type { EngineContext } from '../engine/context.js';
+import type { PartitionPlan } from '../engine/protocol.js';
+import { keyedMerge } from '../engine/aggregate.js';
+import { emptyBatch } from './batch.js';
+import { col, Column, exprName, toColumn, type Expr } from './column.js';
+import { resolveExpr } from './expr.js';
+import { COUNT, MATERIALIZE } from './kernels.js';
+import {
+  CoalesceNode, FilterNode, LimitNode, ProjectNode, RepartitionNode, SampleNode, UnionNode, type LogicalNode,
+} from './logical.js';
+import { batchToRows, type Row } from './rows.js';
+import { formatShow } from './show.js';
+import { StorageLevel } from './storage.js';
+import { StructType, sameType, isNumeric, typeName, type StructField } from './types.js';
+
+/** What a DataFrame needs from its session (kept narrow to avoid an import cycle). */
+export interface SessionLike {
+  readonly engine: EngineContext;
+  readonly defaultParallelism: number;
+}
+
+export class DataFrame {
+  constructor(readonly session: SessionLike, readonly node: LogicalNode) {}
+
+  get schema(): StructType { return this.node.schema; }
+  get columns(): string[] { return this.schema.fieldNames; }
+  get dtypes(): [string, string][] { return this.schema.fields.map((f) => [f.name, typeName(f.type)]); }
+  printSchema(): void { process.stdout.write(this.schema.treeString()); }
+
+  // --- transformations ---------------------------------------------------------------------
+
+  select(...cols: (string | Column)[]): DataFrame {
+    const exprs = cols.flatMap((c) => (c === '*' ? this.columns.map((n) => col(n).expr) : [toColumn(c).expr]));
+    if (exprs.length === 0) throw new Error('select() needs at least one column');
+    return this.project(exprs);
+  }
+
+  withColumn(name: string, column: Column): DataFrame {
+    const e: Expr = { op: 'alias', child: column.expr, name };
+    const exprs = this.columns.map((n): Expr => (n === name ? e : col(n).expr));
+    if (!this.schema.has(name)) exprs.push(e);
+    return this.project(exprs);
+  }
+
+  withColumnRenamed(existing: string, renamed: string): DataFrame {
+    if (!this.schema.has(existing)) return this;
+    return this.project(this.columns.map((n): Expr => (n === existing ? { op: 'alias', child: col(n).expr, name: renamed } : col(n).expr)));
+  }
+
+  /** Drops the named columns; names that do not exist are ignored, as in Spark. */
+  drop(...names: string[]): DataFrame {
+    const keep = this.columns.filter((n) => !names.includes(n));
+    if (keep.length === this.columns.length) return this;
+    return this.project(keep.map((n) => col(n).expr));
+  }
+
+  filter(condition: Column): DataFrame {
+    if (!(condition instanceof Column)) throw new Error('filter() takes a Column expression, e.g. col("age").gt(21)');
+    const t = resolveExpr(condition.expr, this.schema);
+    if (t.kind !== 'boolean' && t.kind !== 'null') {
+      throw new Error(`filter expression '${exprName(condition.expr)}' is of type ${t.kind}, not boolean`);
+    }
+    return new DataFrame(this.session, new FilterNode(this.node, condition.expr));
+  }
+
+  where(condition: Column): DataFrame { return this.filter(condition); }
+
+  limit(n: number): DataFrame {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`limit: expected a non-negative integer but got ${n}`);
+    return new DataFrame(this.session, new LimitNode(this.node, n));
+  }
+
+  /** Rows of both, by column position (Spark's union); numeric columns widen to the wider type. */
+  union(other: DataFrame): DataFrame {
+    const a = this.schema, b = other.schema;
+    if (a.length !== b.length) throw new Error(`union: DataFrames have ${a.length} and ${b.length} columns; they must have the same number`);
+    const casts: Expr[] = [];
+    let needCast = false;
+    a.fields.forEach((fa, i) => {
+      const fb = b.fields[i];
+      if (sameType(fa.type, fb.type)) { casts.push({ op: 'alias', child: col(fb.name).expr, name: fa.name }); return; }
+      if (isNumeric(fa.type) && isNumeric(fb.type) && fa.type.kind === 'double') {
+        needCast = true;
+        casts.push({ op: 'alias', child: { op: 'cast', child: col(fb.name).expr, to: 'double' }, name: fa.name });
+        return;
+      }
+      throw new Error(`union: column ${i} ('${fa.name}') is ${typeName(fa.type)} on the left but ${typeName(fb.type)} ('${fb.name}') on the right`);
+    });
+    const right = needCast || b.fieldNames.some((n, i) => n !== a.fields[i].name) ? other.project(casts, a) : other;
+    return new DataFrame(this.session, new UnionNode([this.node, right.node]));
+  }
+
+  unionAll(other: DataFrame): DataFrame { return this.union(other); }
+
+  sample(fraction: number, seed?: number): DataFrame;
+  sample(withReplacement: boolean, fraction: number, seed?: number): DataFrame;
+  sample(a: number | boolean, b?: number, c?: number): DataFrame {
+    const withReplacement = typeof a === 'boolean' ? a : false;
+    const fraction = typeof a === 'boolean' ? b! : a;
+    const seed = (typeof a === 'boolean' ? c : b) ?? randomSeed();
+    if (!(fraction >= 0) || (!withReplacement && fraction > 1)) {
+      throw new Error(`sample: fraction must be in [0, 1] without replacement (>= 0 with replacement) but got ${fraction}`);
+    }
+    return new DataFrame(this.session, new SampleNode(this.node, 0, fraction, withReplacement, seed));
+  }
+
+  /** Splits by normalised weights; every row lands in exactly one split for a given seed. */
+  randomSplit(weights: number[], seed: number = randomSeed()): DataFrame[] {
+    if (weights.length === 0 || weights.some((w) => !(w >= 0)) || !(weights.reduce((s, w) => s + w, 0) > 0)) {
+      throw new Error(`randomSplit: weights must be non-negative with a positive sum but got [${weights.join(', ')}]`);
+    }
+    const total = weights.reduce((s, w) => s + w, 0);
+    const bounds = [0];
+    for (const w of weights) bounds.push(bounds[bounds.length - 1] + w / total);
+    bounds[bounds.length - 1] = 1;
+    return weights.map((_, i) => new DataFrame(this.session, new SampleNode(this.node, bounds[i], bounds[i + 1], false, seed)));
+  }
+
+  repartition(n: number): DataFrame {
+    assertPartitions('repartition', n);
+    return new DataFrame(this.session, new RepartitionNode(this.node, n));
+  }
+
+  coalesce(n: number): DataFrame {
+    assertPartitions('coalesce', n);
+    return new DataFrame(this.session, new CoalesceNode(this.node, n));
+  }
+
+  // --- persistence ---------------------------------------------------------------------------
+
+  cache(): this { return this.persist(StorageLevel.MEMORY_ONLY); }
+
+  persist(level: StorageLevel = StorageLevel.MEMORY_ONLY): this {
+    if (level === StorageLevel.NONE) return this.unpersist();
+    if (level !== StorageLevel.MEMORY_ONLY) {
+      throw new Error(`persist(${level}): only MEMORY_ONLY is available yet; disk spill is not implemented`);
+    }
+    this.node.persist(level);
+    return this;
+  }
+
+  unpersist(): this { this.node.unpersist(); return this; }
+
+  get storageLevel(): StorageLevel { return this.node.cache?.level ?? StorageLevel.NONE; }
+
+  // --- actions -------------------------------------------------------------------------------
+
+  async count(): Promise<number> {
+    const counts = await this.engine.runJob<number>(COUNT, await this.plans());
+    return counts.reduce((s, c) => s + c, 0);
+  }
+
+  async collect(): Promise<Row[]> {
+    const rows: Row[] = [];
+    for (const b of await this.collectBatches()) batchToRows(this.schema, b, rows);
+    return rows;
+  }
+
+  async take(n: number): Promise<Row[]> { return this.limit(n).collect(); }
+  async head(n = 1): Promise<Row[]> { return this.take(n); }
+  async first(): Promise<Row | undefined> { return (await this.take(1))[0]; }
+
+  async show(numRows = 20, truncate: boolean | number = true): Promise<void> {
+    const rows = await this.take(numRows + 1);
+    process.stdout.write(formatShow(this.schema, rows, numRows, truncate));
+  }
+
+  /** All rows as one Arrow table (one record batch per partition). */
+  async toArrow(): Promise<Table> {
+    const batches = await this.collectBatches();
+    return batches.length ? new Table(batches) : new Table(emptyBatch(this.schema));
+  }
+
+  async numPartitions(): Promise<number> { return (await this.plans()).length; }
+
+  // --- engine access for algorithms ----------------------------------------------------------
+
+  get engine(): EngineContext { return this.session.engine; }
+
+  plans(): Promise<PartitionPlan[]> { return this.node.plans(); }
+
+  /** Runs a registered kernel on every partition; results in partition order. */
+  async mapPartitions<R>(kernel: string, params: unknown = null): Promise<R[]> {
+    return this.engine.runJob<R>(kernel, await this.plans(), params);
+  }
+
+  /**
+   * Spark's treeAggregate over this DataFrame's partitions: `kernel` is an aggregator registered
+   * with `registerAggregator`, folding a partition into a copy of `zero`; partials merge with
+   * `merge` in a tree of the given depth, always in partition order.
+   */
+  async treeAggregate<T>(zero: T, kernel: string, merge: (a: T, b: T) => T, depth = 2, params: unknown = null): Promise<T> {
+    return this.engine.treeAggregate(await this.plans(), zero, kernel, merge, depth, params);
+  }
+
+  /** Keyed partials per partition merged by key in partition order (histograms by node and feature). */
+  async keyedReduce<K, V>(kernel: string, merge: (a: V, b: V) => V, params: unknown = null): Promise<Map<K, V>> {
+    const partials = await this.mapPartitions<Iterable<readonly [K, V]>>(kernel, params);
+    return keyedMerge(partials, merge);
+  }
+
+  // --- internals -----------------------------------------------------------------------------
+
+  private async collectBatches(): Promise<RecordBatch[]> {
+    const results = await this.engine.runJob<{ buffer: SharedArrayBuffer }>(MATERIALIZE, await this.plans());
+    return results.map((r) => batchFromShared(r.buffer));
+  }
+
+  /** A projection with its output schema; bare column references keep their field metadata. */
+  private project(exprs: Expr[], target?: StructType): DataFrame {
+    const fields: StructField[] = exprs.map((e, i) => {
+      const t = resolveExpr(e, this.schema);
+      const name = target ? target.fields[i].name : exprName(e);
+      const bare = stripAlias(e);
+      const meta = bare.op === 'col' ? this.schema.field(bare.name).metadata : undefined;
+      return { name, type: t.type ?? { kind: 'string' }, nullable: t.nullable, ...(meta ? { metadata: meta } : {}) };
+    });
+    const names = fields.map((f) => f.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup !== undefined) throw new Error(`select: the output would have two columns named '${dup}'; alias one of them`);
+    return new DataFrame(this.session, new ProjectNode(this.node, exprs, new StructType(fields)));
+  }
+}
+
+function stripAlias(e: Expr): Expr { return e.op === 'alias' ? stripAlias(e.child) : e; }
+
+function assertPartitions(op: string, n: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${op}: the number of partitions must be a positive integer but got ${n}`);
+}
+
+function randomSeed(): number { return Math.floor(Math.random() * 2 ** 31); }
+

@@ -1,0 +1,166 @@
+// The entry point (Spark's SparkSession): builds the engine for a master URL, creates DataFrames
+// from rows or Arrow tables, reads files, and stops every worker on stop().
+import { Table, type RecordBatch } from 'apache-arrow';
+import { batchToShared } from '../engine/blocks.js';
+import { parseBoolean, parseBytes, parseMaster, parsePositiveInt } from '../engine/conf.js';
+import { EngineContext } from '../engine/context.js';
+import type { Broadcast } from '../engine/broadcast.js';
+import { concatBatches, makeBatch, sliceRows } from './batch.js';
+import { DataFrame, type SessionLike } from './dataframe.js';
+import { SourceNode } from './logical.js';
+import { blockPlan } from './plan.js';
+import { columnFromRows, inferSchema, type Row } from './rows.js';
+import { fromArrowSchema, parseTypeName, StructType, type StructField } from './types.js';
+import { normalizeArrowBatch } from './arrow-ingest.js';
+import { DataFrameReader } from './io/reader.js';
+
+export type ConfValue = string | number | boolean;
+
+/** Settings Quiver understands, with their validators; other keys are kept as given. */
+const KNOWN_CONF: Record<string, (k: string, v: ConfValue) => unknown> = {
+  'quiver.memory.limit': (k, v) => parseBytes(k, v as string),
+  'quiver.task.maxFailures': (k, v) => parsePositiveInt(k, v as string),
+  'spark.task.maxFailures': (k, v) => parsePositiveInt(k, v as string),
+  'spark.default.parallelism': (k, v) => parsePositiveInt(k, v as string),
+  'quiver.worker.heapMb': (k, v) => parsePositiveInt(k, v as string),
+  'quiver.s3.forcePathStyle': (k, v) => parseBoolean(k, v),
+};
+
+export class RuntimeConfig {
+  constructor(private readonly values: Map<string, ConfValue>) {}
+  get(key: string, fallback?: ConfValue): ConfValue | undefined { return this.values.has(key) ? this.values.get(key) : fallback; }
+  getAll(): Record<string, ConfValue> { return Object.fromEntries(this.values); }
+}
+
+export interface CreateDataFrameOptions {
+  numPartitions?: number;
+  /** A StructType, or column name -> type name ('double', 'int', 'long', 'boolean', 'string'). */
+  schema?: StructType | Record<string, string>;
+}
+
+let active: Session | null = null;
+
+export class SessionBuilder {
+  private masterUrl = 'local[*]';
+  private name = 'quiver';
+  private readonly conf = new Map<string, ConfValue>();
+
+  appName(name: string): this { this.name = name; return this; }
+  master(master: string): this { parseMaster(master); this.masterUrl = master; return this; }
+
+  config(key: string, value: ConfValue): this {
+    KNOWN_CONF[key]?.(key, value);
+    this.conf.set(key, value);
+    return this;
+  }
+
+  /** The active session if there is one (as Spark), else a new one. */
+  getOrCreate(): Session {
+    if (active && !active.isStopped) return active;
+    active = this.create();
+    return active;
+  }
+
+  /** Always a new session, independent of the active one (to run several masters side by side). */
+  create(): Session { return new Session(this.name, this.masterUrl, new Map(this.conf)); }
+}
+
+export class Session implements SessionLike {
+  readonly engine: EngineContext;
+  readonly conf: RuntimeConfig;
+  readonly read: DataFrameReader;
+
+  static builder(): SessionBuilder { return new SessionBuilder(); }
+  static getActiveSession(): Session | null { return active && !active.isStopped ? active : null; }
+
+  constructor(readonly appName: string, readonly master: string, conf: Map<string, ConfValue>) {
+    this.conf = new RuntimeConfig(conf);
+    const maxFailures = conf.get('quiver.task.maxFailures') ?? conf.get('spark.task.maxFailures');
+    const spec = parseMaster(master);
+    this.engine = new EngineContext({
+      master: spec,
+      maxTaskFailures: maxFailures !== undefined ? Number(maxFailures) : spec.mode === 'local' && spec.maxFailures ? spec.maxFailures : 4,
+      workerHeapMb: conf.has('quiver.worker.heapMb') ? Number(conf.get('quiver.worker.heapMb')) : undefined,
+    });
+    this.read = new DataFrameReader(this);
+  }
+
+  get isStopped(): boolean { return this.engine.isStopped; }
+
+  /** Spark's defaultParallelism: the number of executor threads unless configured. */
+  get defaultParallelism(): number {
+    const p = this.conf.get('spark.default.parallelism');
+    return p !== undefined ? Number(p) : this.engine.parallelism;
+  }
+
+  createDataFrame(data: readonly Row[] | Table, options: CreateDataFrameOptions = {}): DataFrame {
+    const numPartitions = options.numPartitions ?? this.defaultParallelism;
+    if (!Number.isInteger(numPartitions) || numPartitions < 1) {
+      throw new Error(`createDataFrame: numPartitions must be a positive integer but got ${numPartitions}`);
+    }
+    if (data instanceof Table) return this.fromArrow(data, numPartitions);
+    if (!Array.isArray(data)) throw new Error('createDataFrame: expected an array of row objects or an apache-arrow Table');
+    const schema = options.schema ? toSchema(options.schema, data) : inferSchema(data);
+    const batches: RecordBatch[] = [];
+    for (let p = 0; p < numPartitions; p++) {
+      // Contiguous slices, as Spark's parallelize.
+      const start = Math.floor((p * data.length) / numPartitions), end = Math.floor(((p + 1) * data.length) / numPartitions);
+      batches.push(makeBatch(schema, schema.fields.map((f) => columnFromRows(f, data, start, end)), end - start));
+    }
+    return this.fromBatches(schema, batches);
+  }
+
+  broadcast<T>(value: T): Broadcast<T> { return this.engine.broadcast(value); }
+
+  /** Loads a module that registers custom kernels into every executor (and this thread). */
+  async addKernelModule(url: string | URL): Promise<void> { await this.engine.executor.importModules([String(url)]); }
+
+  async stop(): Promise<void> {
+    await this.engine.stop();
+    if (active === this) active = null;
+  }
+
+  private fromArrow(table: Table, numPartitions: number): DataFrame {
+    const batches = table.batches.map((b) => normalizeArrowBatch(b));
+    const schema = batches.length ? fromArrowSchema(batches[0].schema) : fromArrowSchema(table.schema);
+    const total = table.numRows;
+    const whole = batches.length === 1 ? batches[0] : null;
+    const parts: RecordBatch[] = [];
+    for (let p = 0; p < numPartitions; p++) {
+      const start = Math.floor((p * total) / numPartitions), end = Math.floor(((p + 1) * total) / numPartitions);
+      parts.push(whole ? sliceRows(schema, whole, start, end) : sliceAcross(schema, batches, start, end));
+    }
+    return this.fromBatches(schema, parts);
+  }
+
+  private fromBatches(schema: StructType, batches: RecordBatch[]): DataFrame {
+    const ids = batches.map((b) => this.engine.putBlock(batchToShared(b)));
+    const node = new SourceNode(this.engine, schema, async () => ids.map(blockPlan));
+    this.engine.holdBlocks(node, ids);
+    return new DataFrame(this, node);
+  }
+}
+
+function sliceAcross(schema: StructType, batches: RecordBatch[], start: number, end: number): RecordBatch {
+  const parts: RecordBatch[] = [];
+  let offset = 0;
+  for (const b of batches) {
+    const s = Math.max(start, offset), e = Math.min(end, offset + b.numRows);
+    if (s < e) parts.push(sliceRows(schema, b, s - offset, e - offset));
+    offset += b.numRows;
+  }
+  return parts.length === 1 ? parts[0] : concatBatches(schema, parts);
+}
+
+function toSchema(schema: StructType | Record<string, string>, rows: readonly Row[]): StructType {
+  if (schema instanceof StructType) return schema;
+  const inferred = rows.length ? inferSchema(rows) : null;
+  return new StructType(Object.entries(schema).map(([name, t]): StructField => {
+    if (t === 'vector') {
+      const f = inferred?.has(name) ? inferred.field(name) : null;
+      if (!f || f.type.kind !== 'vector') throw new Error(`createDataFrame: column '${name}' is declared vector but holds no vectors to take its size from`);
+      return { name, type: f.type, nullable: true };
+    }
+    return { name, type: parseTypeName(t), nullable: true };
+  }));
+}

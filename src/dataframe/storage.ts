@@ -1,0 +1,42 @@
+// Storage levels and the state of a cached DataFrame node: its partitions as shared-memory blocks.
+import type { EngineContext } from '../engine/context.js';
+import type { PartitionPlan } from '../engine/protocol.js';
+import { MATERIALIZE } from './kernels.js';
+import { blockPlan } from './plan.js';
+
+export class StorageLevel {
+  private constructor(readonly name: string, readonly useMemory: boolean, readonly useDisk: boolean) {}
+  static readonly NONE = new StorageLevel('NONE', false, false);
+  static readonly MEMORY_ONLY = new StorageLevel('MEMORY_ONLY', true, false);
+  static readonly MEMORY_AND_DISK = new StorageLevel('MEMORY_AND_DISK', true, true);
+  static readonly DISK_ONLY = new StorageLevel('DISK_ONLY', false, true);
+  toString(): string { return this.name; }
+}
+
+export class CacheState {
+  private blocks: string[] | null = null;
+  private pending: Promise<PartitionPlan[]> | null = null;
+
+  constructor(readonly level: StorageLevel, private readonly engine: EngineContext) {}
+
+  get isMaterialized(): boolean { return this.blocks !== null; }
+
+  /** Block plans of the cached partitions, materialising them on first use (as Spark does, lazily). */
+  plans(compute: () => Promise<PartitionPlan[]>): Promise<PartitionPlan[]> {
+    if (this.blocks && this.blocks.every((id) => this.engine.hasBlock(id))) return Promise.resolve(this.blocks.map(blockPlan));
+    if (!this.pending) {
+      this.pending = (async () => {
+        const source = await compute();
+        const results = await this.engine.runJob<{ buffer: SharedArrayBuffer }>(MATERIALIZE, source);
+        this.blocks = results.map((r) => this.engine.putBlock(r.buffer));
+        return this.blocks.map(blockPlan);
+      })().finally(() => { this.pending = null; });
+    }
+    return this.pending;
+  }
+
+  release(): void {
+    if (this.blocks) this.engine.releaseBlocks(this.blocks);
+    this.blocks = null;
+  }
+}

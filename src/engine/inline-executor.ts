@@ -1,0 +1,43 @@
+// Runs kernels on the calling thread, one task after another: the debugging backend. Params and
+// results are structured-cloned as a worker transport would, so a kernel that mutates what it was
+// given or keeps references behaves exactly as it would on a worker.
+import { blocksOfPlan, broadcastsOfParams } from './protocol.js';
+import { ExecutorRuntime, toTaskError } from './runtime.js';
+import { TaskFailure, type Executor, type PayloadSource, type StageMetrics, type TaskSpec } from './executor.js';
+
+export class InlineExecutor implements Executor {
+  readonly parallelism = 1;
+  private readonly runtime = new ExecutorRuntime();
+  private stopped = false;
+
+  constructor(private readonly payloads: PayloadSource) {}
+
+  async runStage(tasks: TaskSpec[]): Promise<{ results: unknown[]; metrics: StageMetrics }> {
+    const started = performance.now();
+    const results: unknown[] = [];
+    const taskMillis: number[] = [];
+    for (let i = 0; i < tasks.length; i++) {
+      if (this.stopped) throw new Error('Session stopped while a job was running');
+      const spec = tasks[i];
+      const t0 = performance.now();
+      const blocks = [...blocksOfPlan(spec.partition.plan)].map((id) => ({ id, buffer: this.payloads.blockBuffer(id) }));
+      const broadcasts = [...broadcastsOfParams(spec.params)].map((id) => ({ id, value: this.payloads.broadcastValue(id) }));
+      this.runtime.receive(blocks, broadcasts);
+      try {
+        const value = await this.runtime.run({ ...spec, taskId: i, attempt: 0, params: structuredClone(spec.params) });
+        results.push(structuredClone(value));
+      } catch (e) {
+        const err = toTaskError(e);
+        throw new TaskFailure(spec.kernel, spec.partition.index, 1, err.message, err.stack);
+      }
+      taskMillis.push(performance.now() - t0);
+    }
+    return { results, metrics: { tasks: tasks.length, taskMillis, wallMillis: performance.now() - started, retries: 0 } };
+  }
+
+  drop(blocks: string[], broadcasts: string[]): void { this.runtime.drop(blocks, broadcasts); }
+
+  async importModules(urls: string[]): Promise<void> { for (const u of urls) await import(u); }
+
+  async stop(): Promise<void> { this.stopped = true; }
+}

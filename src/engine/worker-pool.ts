@@ -1,0 +1,229 @@
+// A fixed pool of long-lived worker threads. Workers pull tasks from one queue; payloads (shared
+// blocks, broadcasts) ride along with the first task that needs them on each worker and stay
+// registered there. A worker that dies is replaced and its task retried up to maxTaskFailures.
+import { Worker } from 'node:worker_threads';
+import { blocksOfPlan, broadcastsOfParams, type DriverMessage, type ExecutorMessage, type Task } from './protocol.js';
+import { TaskFailure, type Executor, type PayloadSource, type StageMetrics, type TaskSpec } from './executor.js';
+
+export interface WorkerPoolOptions {
+  threads: number;
+  maxTaskFailures: number;
+  /** Heap limit per worker thread in MB (a worker over it dies and its task is retried). */
+  workerHeapMb?: number;
+}
+
+interface Job {
+  tasks: TaskSpec[];
+  results: unknown[];
+  remaining: number;
+  taskMillis: number[];
+  retries: number;
+  failures: Map<number, number>;
+  started: number;
+  done: boolean;
+  resolve(v: { results: unknown[]; metrics: StageMetrics }): void;
+  reject(e: Error): void;
+}
+
+interface QueuedTask { job: Job; index: number; attempt: number }
+
+interface WorkerSlot {
+  worker: Worker;
+  ready: boolean;
+  current: QueuedTask | null;
+  blocks: Set<string>;
+  broadcasts: Set<string>;
+  lastError: Error | null;
+  retired: boolean;
+}
+
+let nextTaskId = 1;
+
+function workerEntry(): URL {
+  // From dist/ the compiled worker runs directly; from the TypeScript sources it goes through tsx.
+  return import.meta.url.endsWith('.ts') ? new URL('../worker-ts.mjs', import.meta.url) : new URL('../worker.js', import.meta.url);
+}
+
+export class WorkerPool implements Executor {
+  readonly parallelism: number;
+  private readonly slots: WorkerSlot[] = [];
+  private readonly queue: QueuedTask[] = [];
+  private readonly running = new Map<number, { slot: WorkerSlot; task: QueuedTask }>();
+  private modules: string[] = [];
+  private stopped = false;
+
+  constructor(private readonly payloads: PayloadSource, private readonly options: WorkerPoolOptions) {
+    this.parallelism = options.threads;
+    for (let i = 0; i < options.threads; i++) this.slots.push(this.spawn());
+    this.updateRefs();
+  }
+
+  runStage(tasks: TaskSpec[]): Promise<{ results: unknown[]; metrics: StageMetrics }> {
+    if (this.stopped) return Promise.reject(new Error('Session is stopped'));
+    return new Promise((resolve, reject) => {
+      const job: Job = {
+        tasks, results: new Array(tasks.length), remaining: tasks.length, taskMillis: new Array(tasks.length).fill(0),
+        retries: 0, failures: new Map(), started: performance.now(), done: false, resolve, reject,
+      };
+      if (tasks.length === 0) { this.finish(job); return; }
+      for (let i = 0; i < tasks.length; i++) this.queue.push({ job, index: i, attempt: 0 });
+      this.updateRefs();
+      this.dispatch();
+    });
+  }
+
+  drop(blocks: string[], broadcasts: string[]): void {
+    for (const slot of this.slots) {
+      const b = blocks.filter((id) => slot.blocks.delete(id));
+      const c = broadcasts.filter((id) => slot.broadcasts.delete(id));
+      if (b.length || c.length) this.post(slot, { type: 'drop', blocks: b, broadcasts: c });
+    }
+  }
+
+  async importModules(urls: string[]): Promise<void> {
+    const fresh = urls.filter((u) => !this.modules.includes(u));
+    this.modules.push(...fresh);
+    for (const slot of this.slots) this.post(slot, { type: 'import', modules: fresh });
+    // Imports are ordered before later tasks on each worker, so nothing to await here; but load
+    // them in the driver too, so an import error surfaces at once with its own message.
+    for (const u of fresh) await import(u);
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const pending = new Set<Job>([...this.queue.map((q) => q.job), ...[...this.running.values()].map((r) => r.task.job)]);
+    this.queue.length = 0;
+    this.running.clear();
+    for (const job of pending) this.fail(job, new Error('Session stopped while a job was running'));
+    await Promise.all(this.slots.map((s) => { s.retired = true; return s.worker.terminate(); }));
+  }
+
+  // --- scheduling ----------------------------------------------------------------------------
+
+  private dispatch(): void {
+    for (const slot of this.slots) {
+      if (this.queue.length === 0) return;
+      if (!slot.ready || slot.current || slot.retired) continue;
+      const next = this.queue.shift()!;
+      if (next.job.done) continue;
+      this.send(slot, next);
+    }
+  }
+
+  private send(slot: WorkerSlot, queued: QueuedTask): void {
+    const spec = queued.job.tasks[queued.index];
+    const task: Task = { taskId: nextTaskId++, kernel: spec.kernel, partition: spec.partition, params: spec.params, attempt: queued.attempt };
+    let blocks, broadcasts;
+    try {
+      blocks = [...blocksOfPlan(spec.partition.plan)].filter((id) => !slot.blocks.has(id))
+        .map((id) => ({ id, buffer: this.payloads.blockBuffer(id) }));
+      broadcasts = [...broadcastsOfParams(spec.params)].filter((id) => !slot.broadcasts.has(id))
+        .map((id) => ({ id, value: this.payloads.broadcastValue(id) }));
+    } catch (e) {
+      this.fail(queued.job, e as Error);
+      this.dispatch();
+      return;
+    }
+    slot.current = queued;
+    this.running.set(task.taskId, { slot, task: queued });
+    for (const b of blocks) slot.blocks.add(b.id);
+    for (const b of broadcasts) slot.broadcasts.add(b.id);
+    try {
+      this.post(slot, { type: 'task', task, blocks, broadcasts });
+    } catch (e) {
+      // Params that cannot be cloned are a caller error, not a worker failure.
+      this.running.delete(task.taskId);
+      slot.current = null;
+      this.fail(queued.job, new Error(`Cannot send task for kernel '${spec.kernel}' on partition ${spec.partition.index}: ${(e as Error).message}`));
+      this.dispatch();
+    }
+  }
+
+  private onMessage(slot: WorkerSlot, msg: ExecutorMessage): void {
+    if (msg.type === 'ready') { slot.ready = true; this.dispatch(); return; }
+    const entry = this.running.get(msg.taskId);
+    if (!entry) return; // a task of a job that already failed or was stopped
+    this.running.delete(msg.taskId);
+    slot.current = null;
+    const { job, index, attempt } = entry.task;
+    if (!job.done) {
+      if (msg.type === 'result') {
+        job.results[index] = msg.value;
+        job.taskMillis[index] = msg.millis;
+        if (--job.remaining === 0) this.finish(job);
+      } else {
+        // An exception inside a kernel is deterministic (bad input, a bug): fail at once.
+        const spec = job.tasks[index];
+        this.fail(job, new TaskFailure(spec.kernel, spec.partition.index, attempt + 1, msg.error.message, msg.error.stack));
+      }
+    }
+    this.dispatch();
+  }
+
+  private onExit(slot: WorkerSlot, code: number): void {
+    if (slot.retired || this.stopped) return;
+    slot.retired = true;
+    const cause = slot.lastError ? `${slot.lastError.message}` : `worker thread exited with code ${code}`;
+    const i = this.slots.indexOf(slot);
+    this.slots[i] = this.spawn();
+    const lost = slot.current;
+    if (lost) {
+      for (const [id, r] of this.running) if (r.slot === slot) this.running.delete(id);
+      const { job, index } = lost;
+      if (!job.done) {
+        const failures = (job.failures.get(index) ?? 0) + 1;
+        job.failures.set(index, failures);
+        if (failures >= this.options.maxTaskFailures) {
+          const spec = job.tasks[index];
+          this.fail(job, new TaskFailure(spec.kernel, spec.partition.index, failures, `executor died: ${cause}`));
+        } else {
+          job.retries++;
+          this.queue.unshift({ job, index, attempt: lost.attempt + 1 });
+        }
+      }
+    }
+    this.updateRefs();
+    this.dispatch();
+  }
+
+  private finish(job: Job): void {
+    job.done = true;
+    const metrics = { tasks: job.tasks.length, taskMillis: job.taskMillis, wallMillis: performance.now() - job.started, retries: job.retries };
+    job.resolve({ results: job.results, metrics });
+    this.updateRefs();
+  }
+
+  private fail(job: Job, error: Error): void {
+    if (job.done) return;
+    job.done = true;
+    for (let i = this.queue.length - 1; i >= 0; i--) if (this.queue[i].job === job) this.queue.splice(i, 1);
+    job.reject(error);
+    this.updateRefs();
+  }
+
+  // --- workers -------------------------------------------------------------------------------
+
+  private spawn(): WorkerSlot {
+    const limits = this.options.workerHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.workerHeapMb } } : {};
+    const worker = new Worker(workerEntry(), { ...limits, stdout: false, stderr: false });
+    const slot: WorkerSlot = { worker, ready: false, current: null, blocks: new Set(), broadcasts: new Set(), lastError: null, retired: false };
+    worker.on('message', (m: ExecutorMessage) => this.onMessage(slot, m));
+    worker.on('error', (e: Error) => { slot.lastError = e; });
+    worker.on('messageerror', (e: Error) => { slot.lastError = e; void worker.terminate(); });
+    worker.on('exit', (code) => this.onExit(slot, code));
+    if (this.modules.length) this.post(slot, { type: 'import', modules: this.modules });
+    if (this.busy()) worker.ref(); else worker.unref();
+    return slot;
+  }
+
+  private post(slot: WorkerSlot, msg: DriverMessage): void { slot.worker.postMessage(msg); }
+
+  private busy(): boolean { return this.queue.length > 0 || this.running.size > 0; }
+
+  /** Idle workers must not keep the process alive: a program that forgets stop() still exits. */
+  private updateRefs(): void {
+    const busy = this.busy();
+    for (const s of this.slots) if (!s.retired) { if (busy) s.worker.ref(); else s.worker.unref(); }
+  }
+}

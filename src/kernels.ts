@@ -1,0 +1,3 @@
+// Every built-in kernel module. Executors import this once at start-up; kernels register by name.
+import './dataframe/kernels.js';
+import './dataframe/shuffle.kernels.js';
