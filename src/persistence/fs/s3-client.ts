@@ -1,0 +1,84 @@
+/**
+ * Builds the S3 client from an S3Config plus the standard AWS environment. The SDK is imported
+ * on first use so that programs touching only local paths do not pay for loading it.
+ */
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+
+export interface S3Config {
+  /** Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, the shared config profile, else `us-east-1`. */
+  region?: string;
+  /** An S3-compatible server, e.g. `http://127.0.0.1:9000`. Default: `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`. */
+  endpoint?: string;
+  /** `bucket` in the URL path rather than the host name. Default: true when an endpoint is set. */
+  forcePathStyle?: boolean;
+  /** Default: the SDK's standard chain (environment, shared files, SSO, container and instance roles). */
+  credentials?: S3ClientConfig['credentials'];
+  /** Attempts per request, retries included (the SDK's default is 3). */
+  maxAttempts?: number;
+}
+
+export type S3Sdk = typeof import('@aws-sdk/client-s3');
+
+export interface S3Settings {
+  region: string | undefined;
+  endpoint: string | undefined;
+  forcePathStyle: boolean;
+}
+
+let sdk: Promise<S3Sdk> | undefined;
+
+export function loadS3Sdk(): Promise<S3Sdk> {
+  return (sdk ??= import('@aws-sdk/client-s3'));
+}
+
+/** Explicit config wins over the environment; throws at once for an endpoint that is not a URL. */
+export function resolveS3Settings(config: S3Config, env: NodeJS.ProcessEnv = process.env): S3Settings {
+  const endpoint = config.endpoint ?? nonEmpty(env.AWS_ENDPOINT_URL_S3) ?? nonEmpty(env.AWS_ENDPOINT_URL);
+  if (endpoint !== undefined && !URL.canParse(endpoint)) {
+    throw new Error(`S3 endpoint '${endpoint}' is not a URL (expected e.g. http://127.0.0.1:9000)`);
+  }
+  if (config.maxAttempts !== undefined && !(Number.isInteger(config.maxAttempts) && config.maxAttempts >= 1)) {
+    throw new Error(`S3 maxAttempts must be an integer >= 1, got ${config.maxAttempts}`);
+  }
+  return {
+    region: config.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION),
+    endpoint,
+    forcePathStyle: config.forcePathStyle ?? endpoint !== undefined,
+  };
+}
+
+export async function createS3Client(config: S3Config, settings: S3Settings): Promise<{ sdk: S3Sdk; client: S3Client }> {
+  const s3 = await loadS3Sdk();
+  const options: S3ClientConfig = {
+    forcePathStyle: settings.forcePathStyle,
+    // S3-compatible servers (s3rver, older MinIO and Ceph) reject the SDK's default CRC checksums.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+    // A bucket in another region answers with a redirect; follow it rather than fail.
+    followRegionRedirects: true,
+  };
+  if (settings.region !== undefined) options.region = settings.region;
+  if (settings.endpoint !== undefined) options.endpoint = settings.endpoint;
+  if (config.credentials !== undefined) options.credentials = config.credentials;
+  if (config.maxAttempts !== undefined) options.maxAttempts = config.maxAttempts;
+
+  let client = new s3.S3Client(options);
+  if (settings.region === undefined && !(await hasRegion(client))) {
+    // No region anywhere in the chain: S3 is reachable from us-east-1 and redirects are followed.
+    client.destroy();
+    client = new s3.S3Client({ ...options, region: 'us-east-1' });
+  }
+  return { sdk: s3, client };
+}
+
+async function hasRegion(client: S3Client): Promise<boolean> {
+  try {
+    return Boolean(await client.config.region());
+  } catch {
+    return false;
+  }
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
