@@ -154,10 +154,11 @@ function sliceAcross(schema: StructType, batches: RecordBatch[], start: number, 
 
 function toSchema(schema: StructType | Record<string, string>, rows: readonly Row[]): StructType {
   if (schema instanceof StructType) return schema;
-  const inferred = rows.length ? inferSchema(rows) : null;
   return new StructType(Object.entries(schema).map(([name, t]): StructField => {
     if (t === 'vector') {
-      const f = inferred?.has(name) ? inferred.field(name) : null;
+      // A vector's encoding and size come from the data itself.
+      const inferred = inferSchema(rows.map((r) => ({ [name]: r[name] })));
+      const f = inferred.has(name) ? inferred.field(name) : null;
       if (!f || f.type.kind !== 'vector') throw new Error(`createDataFrame: column '${name}' is declared vector but holds no vectors to take its size from`);
       return { name, type: f.type, nullable: true };
     }
