@@ -13,3 +13,4 @@ export { Broadcast } from './engine/broadcast.js';
 export { TaskFailure } from './engine/executor.js';
 export { addInto } from './engine/aggregate.js';
 export * from './linalg/index.js';
+export { summarize, columnSums, gramMatrix, type VectorSummary } from './stat/summarizer.js';

@@ -341,3 +341,16 @@ export function renameBatch(batch: RecordBatch, names: string[]): RecordBatch {
   const fields = batch.schema.fields.map((f, i) => new Field(names[i], f.type, f.nullable, f.metadata));
   return makeBatch(new Schema(fields), batch.data.children as AnyData[], batch.numRows);
 }
+
+/** A dense vector column as one row-major n×d block: row i is values[offset + i*d .. + d). */
+export interface DenseBlock { n: number; d: number; values: Float64Array; offset: number; valid: Uint8Array | null }
+
+export function denseBlock(batch: RecordBatch, column: string): DenseBlock {
+  const c = batch.schema.fields.findIndex((f) => f.name === column);
+  if (c < 0) throw new Error(`Column '${column}' does not exist in this partition`);
+  const data = columnOf(batch, c);
+  const child = data.children[0] as AnyData | undefined;
+  const d = (data.type as { listSize?: number }).listSize;
+  if (d === undefined || !child) throw new Error(`Column '${column}' is not a dense vector column`);
+  return { n: data.length, d, values: child.values as Float64Array, offset: child.offset + data.offset * d, valid: validityBytes(data) };
+}

@@ -3,7 +3,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import { registerInput, type TaskContext } from '../engine/kernels.js';
 import type { PartitionPlan } from '../engine/protocol.js';
-import { randomStream } from '../linalg/random.js';
+import { poisson, randomStream } from '../linalg/random.js';
 import { concatBatches, emptyBatch, makeBatch, takeRows } from './batch.js';
 import type { Expr } from './column.js';
 import { compileExpr, selectRows } from './expr.js';
@@ -64,11 +64,3 @@ registerInput('concat', async (plan, ctx) => {
   for (const child of p.children) parts.push(await ctx.compute(child));
   return concatBatches(new StructType(p.fields), parts);
 });
-
-function poisson(rng: () => number, lambda: number): number {
-  // Knuth's method; sample fractions are small (≤ a few), where it is exact and quick.
-  const l = Math.exp(-lambda);
-  let k = 0, p = 1;
-  do { k++; p *= rng(); } while (p > l);
-  return k - 1;
-}
