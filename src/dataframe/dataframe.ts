@@ -10,10 +10,11 @@ import { col, Column, exprName, toColumn, type Expr } from './column.js';
 import { resolveExpr } from './expr.js';
 import { COUNT, MATERIALIZE } from './kernels.js';
 import {
-  CoalesceNode, FilterNode, LimitNode, ProjectNode, RepartitionNode, SampleNode, UnionNode, type LogicalNode,
+  CoalesceNode, FilterNode, LimitNode, MapNode, ProjectNode, RepartitionNode, SampleNode, UnionNode, type LogicalNode,
 } from './logical.js';
 import { batchToRows, type Row } from './rows.js';
 import { formatShow } from './show.js';
+import { DataFrameWriter } from './io/writer.js';
 import { StorageLevel } from './storage.js';
 import { StructType, sameType, isNumeric, typeName, type StructField } from './types.js';
 
@@ -130,6 +131,17 @@ export class DataFrame {
     return new DataFrame(this.session, new CoalesceNode(this.node, n));
   }
 
+  /**
+   * Appends columns computed per partition by a registered column mapper (the building block of
+   * model transforms). `newFields` describe the appended columns; the mapper runs lazily, in the executors.
+   */
+  withMappedColumns(mapper: string, params: unknown, newFields: StructField[]): DataFrame {
+    const clash = newFields.find((f) => this.schema.has(f.name));
+    if (clash) throw new Error(`Output column '${clash.name}' already exists.`);
+    const schema = new StructType([...this.schema.fields, ...newFields]);
+    return new DataFrame(this.session, new MapNode(this.node, mapper, params, schema));
+  }
+
   // --- persistence ---------------------------------------------------------------------------
 
   cache(): this { return this.persist(StorageLevel.MEMORY_ONLY); }
@@ -176,6 +188,9 @@ export class DataFrame {
   }
 
   async numPartitions(): Promise<number> { return (await this.plans()).length; }
+
+  /** Spark's df.write: saves the partitions as files (csv, parquet, arrow). */
+  get write(): DataFrameWriter { return new DataFrameWriter(this); }
 
   // --- engine access for algorithms ----------------------------------------------------------
 

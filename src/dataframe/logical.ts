@@ -5,7 +5,7 @@ import type { EngineContext } from '../engine/context.js';
 import type { PartitionPlan } from '../engine/protocol.js';
 import type { Expr } from './column.js';
 import { CacheState, type StorageLevel } from './storage.js';
-import { blockPlan, type ConcatPlan, type EmptyPlan, type FilterPlan, type ProjectPlan, type SamplePlan } from './plan.js';
+import { blockPlan, type MapPlan, type ConcatPlan, type EmptyPlan, type FilterPlan, type ProjectPlan, type SamplePlan } from './plan.js';
 import { TAKE } from './kernels.js';
 import { ROUND_ROBIN } from './shuffle.kernels.js';
 import type { StructField, StructType } from './types.js';
@@ -53,6 +53,15 @@ export class ProjectNode extends LogicalNode {
   protected async compute(): Promise<PartitionPlan[]> {
     const fields = this.schema.fields as StructField[];
     return (await this.child.plans()).map((child): ProjectPlan => ({ kind: 'project', child, exprs: this.exprs, fields }));
+  }
+}
+
+/** Appends columns computed by a registered mapper (see mappers.ts). */
+export class MapNode extends LogicalNode {
+  constructor(readonly child: LogicalNode, private readonly mapper: string, private readonly params: unknown, readonly schema: StructType) { super(child.engine); }
+  protected async compute(): Promise<PartitionPlan[]> {
+    const fields = this.schema.fields as StructField[];
+    return (await this.child.plans()).map((child): MapPlan => ({ kind: 'map', child, mapper: this.mapper, params: this.params, fields }));
   }
 }
 

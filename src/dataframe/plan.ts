@@ -2,9 +2,10 @@
 // DataFrame's lineage into one plan tree per partition; executors resolve each node kind here.
 import type { RecordBatch } from 'apache-arrow';
 import { registerInput, type TaskContext } from '../engine/kernels.js';
+import { getMapper } from './mappers.js';
 import type { PartitionPlan } from '../engine/protocol.js';
 import { poisson, randomStream } from '../linalg/random.js';
-import { concatBatches, emptyBatch, makeBatch, takeRows } from './batch.js';
+import { concatBatches, emptyBatch, makeBatch, takeRows, type AnyData } from './batch.js';
 import type { Expr } from './column.js';
 import { compileExpr, selectRows } from './expr.js';
 import { fromArrowSchema, StructType, type StructField } from './types.js';
@@ -15,6 +16,8 @@ export interface FilterPlan extends PartitionPlan { kind: 'filter'; child: Parti
 /** Bernoulli cell [lb, ub) of a seeded uniform per row (sample, randomSplit); Poisson when withReplacement. */
 export interface SamplePlan extends PartitionPlan { kind: 'sample'; child: PartitionPlan; lb: number; ub: number; withReplacement: boolean; seed: number; partition: number }
 export interface ConcatPlan extends PartitionPlan { kind: 'concat'; children: PartitionPlan[]; fields: StructField[] }
+/** Appends the columns a registered mapper computes from each batch (model transforms), optionally keeping only some rows. */
+export interface MapPlan extends PartitionPlan { kind: 'map'; child: PartitionPlan; mapper: string; params: unknown; fields: StructField[] }
 export interface EmptyPlan extends PartitionPlan { kind: 'empty'; fields: StructField[] }
 
 export const blockPlan = (id: string): BlockPlan => ({ kind: 'block', id });
@@ -56,6 +59,19 @@ registerInput('sample', async (plan, ctx: TaskContext) => {
     for (let i = 0; i < n; i++) { const u = rng(); if (u >= p.lb && u < p.ub) picked.push(i); }
   }
   return takeRows(schema, input, Int32Array.from(picked));
+});
+
+registerInput('map', async (plan, ctx) => {
+  const p = plan as MapPlan;
+  const input = await ctx.compute(p.child);
+  const { columns, rows } = await getMapper(p.mapper)(input, p.params, ctx);
+  const schema = new StructType(p.fields);
+  const base = rows ? takeRows(schemaOf(input), input, rows) : input;
+  const n = rows ? rows.length : input.numRows;
+  for (const c of columns) {
+    if (c.length !== n) throw new Error(`mapper '${p.mapper}' returned a column of ${c.length} rows for ${n} rows`);
+  }
+  return makeBatch(schema, [...(base.data.children as AnyData[]), ...columns], n);
 });
 
 registerInput('concat', async (plan, ctx) => {

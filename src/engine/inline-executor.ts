@@ -21,7 +21,7 @@ export class InlineExecutor implements Executor {
       const spec = tasks[i];
       const t0 = performance.now();
       const blocks = [...blocksOfPlan(spec.partition.plan)].map((id) => ({ id, buffer: this.payloads.blockBuffer(id) }));
-      const broadcasts = [...broadcastsOfParams(spec.params)].map((id) => ({ id, value: this.payloads.broadcastValue(id) }));
+      const broadcasts = [...broadcastsOfParams([spec.params, spec.partition.plan])].map((id) => ({ id, value: this.payloads.broadcastValue(id) }));
       this.runtime.receive(blocks, broadcasts);
       try {
         const value = await this.runtime.run({ ...spec, taskId: i, attempt: 0, params: structuredClone(spec.params) });

@@ -46,7 +46,7 @@ export function blocksOfPlan(plan: unknown, out: Set<string> = new Set()): Set<s
   return out;
 }
 
-/** Collects the broadcast ids referenced anywhere in task params. */
+/** Collects the broadcast ids referenced anywhere in task params or plans. */
 export function broadcastsOfParams(params: unknown, out: Set<string> = new Set()): Set<string> {
   if (params === null || typeof params !== 'object' || ArrayBuffer.isView(params)) return out;
   if (isBroadcastRef(params)) { out.add(params.$broadcast); return out; }

@@ -38,6 +38,7 @@ interface WorkerSlot {
 }
 
 let nextTaskId = 1;
+const MAX_START_FAILURES = 3;
 
 function workerEntry(): URL {
   // From dist/ the compiled worker runs directly; from the TypeScript sources it goes through tsx.
@@ -51,6 +52,8 @@ export class WorkerPool implements Executor {
   private readonly running = new Map<number, { slot: WorkerSlot; task: QueuedTask }>();
   private modules: string[] = [];
   private stopped = false;
+  private startFailures = 0;
+  private broken: Error | null = null;
 
   constructor(private readonly payloads: PayloadSource, private readonly options: WorkerPoolOptions) {
     this.parallelism = options.threads;
@@ -60,6 +63,7 @@ export class WorkerPool implements Executor {
 
   runStage(tasks: TaskSpec[]): Promise<{ results: unknown[]; metrics: StageMetrics }> {
     if (this.stopped) return Promise.reject(new Error('Session is stopped'));
+    if (this.broken) return Promise.reject(this.broken);
     return new Promise((resolve, reject) => {
       const job: Job = {
         tasks, results: new Array(tasks.length), remaining: tasks.length, taskMillis: new Array(tasks.length).fill(0),
@@ -118,7 +122,7 @@ export class WorkerPool implements Executor {
     try {
       blocks = [...blocksOfPlan(spec.partition.plan)].filter((id) => !slot.blocks.has(id))
         .map((id) => ({ id, buffer: this.payloads.blockBuffer(id) }));
-      broadcasts = [...broadcastsOfParams(spec.params)].filter((id) => !slot.broadcasts.has(id))
+      broadcasts = [...broadcastsOfParams([spec.params, spec.partition.plan])].filter((id) => !slot.broadcasts.has(id))
         .map((id) => ({ id, value: this.payloads.broadcastValue(id) }));
     } catch (e) {
       this.fail(queued.job, e as Error);
@@ -165,6 +169,12 @@ export class WorkerPool implements Executor {
     if (slot.retired || this.stopped) return;
     slot.retired = true;
     const cause = slot.lastError ? `${slot.lastError.message}` : `worker thread exited with code ${code}`;
+    if (!slot.ready) {
+      // A worker that cannot even start will not start next time either: fail instead of respawning forever.
+      if (++this.startFailures >= MAX_START_FAILURES) { this.failEverything(new Error(`Executor threads cannot start: ${cause}`)); return; }
+    } else {
+      this.startFailures = 0;
+    }
     const i = this.slots.indexOf(slot);
     this.slots[i] = this.spawn();
     const lost = slot.current;
@@ -187,6 +197,15 @@ export class WorkerPool implements Executor {
     this.dispatch();
   }
 
+  private failEverything(error: Error): void {
+    const pending = new Set<Job>([...this.queue.map((q) => q.job), ...[...this.running.values()].map((r) => r.task.job)]);
+    this.queue.length = 0;
+    this.running.clear();
+    for (const job of pending) this.fail(job, error);
+    this.broken = error;
+    for (const s of this.slots) { s.retired = true; void s.worker.terminate(); }
+  }
+
   private finish(job: Job): void {
     job.done = true;
     const metrics = { tasks: job.tasks.length, taskMillis: job.taskMillis, wallMillis: performance.now() - job.started, retries: job.retries };
@@ -206,7 +225,9 @@ export class WorkerPool implements Executor {
 
   private spawn(): WorkerSlot {
     const limits = this.options.workerHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.workerHeapMb } } : {};
-    const worker = new Worker(workerEntry(), { ...limits, stdout: false, stderr: false });
+    // Flags such as --input-type (for `node -e`) apply to the main entry only; a worker given them fails to start.
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && a !== '-e' && a !== '--eval');
+    const worker = new Worker(workerEntry(), { ...limits, execArgv, stdout: false, stderr: false });
     const slot: WorkerSlot = { worker, ready: false, current: null, blocks: new Set(), broadcasts: new Set(), lastError: null, retired: false };
     worker.on('message', (m: ExecutorMessage) => this.onMessage(slot, m));
     worker.on('error', (e: Error) => { slot.lastError = e; });

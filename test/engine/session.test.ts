@@ -112,14 +112,18 @@ describe.each(['local', 'local[2]'] as const)('worker failures on %s', (master) 
 });
 
 describe('parallel execution', () => {
-  it('runs tasks concurrently on local[2]', async () => {
-    const df = numbers(sessions.get('local[2]')!, 8, 4);
-    await df.mapPartitions('test.sleep', { ms: 1 }); // warm both workers
-    const t0 = performance.now();
-    const order = await df.mapPartitions<number>('test.sleep', { ms: 150 });
-    const elapsed = performance.now() - t0;
-    expect(order).toEqual([0, 1, 2, 3]);
-    // Four 150 ms tasks on two threads take ~300 ms; sequentially they would take 600 ms.
-    expect(elapsed).toBeLessThan(560);
+  it('runs tasks at the same time on local[2] (two tasks meet in shared memory)', async () => {
+    const spark = sessions.get('local[2]')!;
+    const counter = spark.broadcast(new Int32Array(1));
+    const met = await numbers(spark, 8, 2).mapPartitions<boolean>('test.rendezvous', { counter: counter.ref, expected: 2 });
+    expect(met).toEqual([true, true]);
   });
+
+  it('runs them one at a time on local (the second task never meets the first)', async () => {
+    const spark = sessions.get('local')!;
+    const counter = spark.broadcast(new Int32Array(1));
+    // The first task waits 5 s for a partner that cannot start; the second then finds the count complete.
+    const met = await numbers(spark, 8, 2).mapPartitions<boolean>('test.rendezvous', { counter: counter.ref, expected: 2 });
+    expect(met).toEqual([false, true]);
+  }, 20_000);
 });

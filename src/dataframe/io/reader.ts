@@ -1,6 +1,233 @@
-// spark.read: placeholder until the file readers land in this module.
-import type { SessionLike } from '../dataframe.js';
+// spark.read: Spark's DataFrameReader. The driver lists the files, reads one header or footer for
+// the schema and makes one partition plan per file (or per split of a big file); the executors read
+// the partitions in parallel (`file` plans, see sources.ts). Every builder call returns a new reader,
+// so options set on `spark.read` once never leak into the next read.
+import type { PartitionPlan } from '../../engine/protocol.js';
+import { DataFrame, type SessionLike } from '../dataframe.js';
+import { SourceNode } from '../logical.js';
+import type { EmptyPlan } from '../plan.js';
+import { fromArrowSchema, StructType, type StructField } from '../types.js';
+import { csvFieldsOf, structOfCsv } from './csv-arrow.js';
+import { inferCsvSchema, mergeInferredTypes, readCsvHeader, type InferredType } from './csv-infer.js';
+import { resolveCsvOptions, type CsvField, type CsvOptions } from './csv-options.js';
+import { splitCsvChunkRanges } from './csv-parse.js';
+import { parseDdlSchema } from './ddl.js';
+import { resolveDataFiles, s3SettingsOf, withRangeReader, type ConfSource, type DataFile, type S3Settings } from './files.js';
+import { CSV_INFER, type CsvInferParams } from './io.kernels.js';
+import { byteSetting, confOf, SourceOptions, type OptionValue } from './options.js';
+import { checkFormat, plainSchema, readArrowSchema, readParquetFooter, type FileFormat, type FilePlan } from './sources.js';
+
+const MB = 1 << 20;
+/** Records of the first file that schema inference looks at, unless samplingRatio asks for a full pass. */
+const INFER_SAMPLE_RECORDS = 1000;
+const INFER_SAMPLE_BYTES = 4 * MB;
 
 export class DataFrameReader {
-  constructor(readonly session: SessionLike) {}
+  constructor(
+    readonly session: SessionLike,
+    private readonly fmt: string | null = null,
+    private readonly opts: SourceOptions = SourceOptions.empty(),
+    private readonly userSchema: StructType | null = null,
+  ) {}
+
+  /** The source format: 'csv', 'parquet' or 'arrow' (default: parquet, as Spark). */
+  format(source: string): DataFrameReader {
+    return new DataFrameReader(this.session, checkFormat(source), this.opts, this.userSchema);
+  }
+
+  option(key: string, value: OptionValue): DataFrameReader {
+    return new DataFrameReader(this.session, this.fmt, this.opts.with(key, value), this.userSchema);
+  }
+
+  options(options: Record<string, OptionValue>): DataFrameReader {
+    let o = this.opts;
+    for (const [k, v] of Object.entries(options)) o = o.with(k, v);
+    return new DataFrameReader(this.session, this.fmt, o, this.userSchema);
+  }
+
+  /** The schema to read with, as a StructType or a DDL string ('a DOUBLE, b STRING'); skips inference. */
+  schema(schema: StructType | string): DataFrameReader {
+    const s = typeof schema === 'string' ? parseDdlSchema(schema) : schema;
+    if (!(s instanceof StructType)) throw new Error('schema: expected a StructType or a DDL string such as "a DOUBLE, b STRING"');
+    return new DataFrameReader(this.session, this.fmt, this.opts, s);
+  }
+
+  csv(...paths: (string | string[])[]): Promise<DataFrame> { return this.format('csv').load(...paths); }
+  parquet(...paths: (string | string[])[]): Promise<DataFrame> { return this.format('parquet').load(...paths); }
+  /** Arrow IPC files or streams (Feather v2), detected by their first bytes. */
+  arrow(...paths: (string | string[])[]): Promise<DataFrame> { return this.format('arrow').load(...paths); }
+
+  /** Reads files, directories of part files or globs; with no argument, the 'path' option. */
+  async load(...paths: (string | string[])[]): Promise<DataFrame> {
+    const format = checkFormat(this.fmt ?? String(confOf(this.session)?.get('spark.sql.sources.default') ?? 'parquet'));
+    const list = paths.flat();
+    if (list.length === 0 && this.opts.has('path')) list.push(String(this.opts.get('path')));
+    const ctx: ReadContext = {
+      format, opts: this.opts, conf: confOf(this.session), s3: s3SettingsOf(confOf(this.session)), userSchema: this.userSchema,
+      shown: list.join(', '),
+    };
+    const { files } = await resolveDataFiles(list, { recursive: this.opts.bool('recursiveFileLookup', false), s3: ctx.s3 });
+    const { schema, plans } = format === 'csv' ? await this.planCsv(ctx, files)
+      : format === 'parquet' ? await planParquet(ctx, files) : await planArrow(ctx, files);
+    const engine = this.session.engine;
+    return new DataFrame(this.session, new SourceNode(engine, schema, async () => plans));
+  }
+
+  // --- CSV -----------------------------------------------------------------------------------
+
+  private async planCsv(ctx: ReadContext, all: DataFile[]): Promise<{ schema: StructType; plans: PartitionPlan[] }> {
+    const options = resolveCsvOptions(this.opts.toRecord());
+    const files = all.filter((f) => f.size > 0);
+    const splitBytes = byteSetting(this.opts, ctx.conf, 'quiver.csv.splitBytes', 64 * MB);
+    const splits = files.flatMap((f) => splitFile(f, options.multiLine ? Infinity : splitBytes));
+    let fields: CsvField[];
+    let expectHeader: string[] | undefined;
+    let schemaSource = files[0]?.path ?? ctx.shown;
+    if (ctx.userSchema) {
+      fields = csvFieldsOf(ctx.userSchema);
+    } else {
+      const sample = await firstCsvSample(files, options, ctx.s3);
+      if (!sample) throw noData(ctx, 'CSV');
+      schemaSource = sample.path;
+      fields = inferCsvSchema(sample.text, options, { source: sample.path });
+      if (options.header) expectHeader = fields.map((f) => f.name);
+      if (options.inferSchema && this.opts.has('samplingRatio')) fields = await this.inferFully(fields, options, splits, ctx.s3);
+    }
+    const schema = structOfCsv(fields);
+    if (splits.length === 0) return { schema, plans: [emptyPlan(schema)] };
+    const plans = splits.map(({ file, start, end }): FilePlan => ({
+      kind: 'file', format: 'csv', path: file.path, fields: schema.fields as StructField[], schemaSource,
+      ...(ctx.s3 ? { s3: ctx.s3 } : {}),
+      csv: { options, fields, start, end, size: file.size, ...(expectHeader ? { expectHeader } : {}) },
+    }));
+    return { schema, plans };
+  }
+
+  /** Spark's inference pass over all records (Bernoulli-sampled by samplingRatio), run on the executors. */
+  private async inferFully(fields: CsvField[], options: CsvOptions, splits: Split[], s3: S3Settings | undefined): Promise<CsvField[]> {
+    const engine = this.session.engine;
+    const empty: EmptyPlan = { kind: 'empty', fields: [] };
+    const params = (i: number): CsvInferParams => ({
+      path: splits[i].file.path, start: splits[i].start, end: splits[i].end, size: splits[i].file.size,
+      options, numColumns: fields.length, ...(s3 ? { s3 } : {}),
+    });
+    const partials = await engine.runJob<InferredType[]>(CSV_INFER, splits.map(() => empty), params);
+    const types = partials.reduce((acc, t) => mergeInferredTypes(acc, t), fields.map((): InferredType => null));
+    return fields.map((f, i) => ({ ...f, type: types[i] ?? 'string' }));
+  }
+}
+
+interface ReadContext {
+  format: FileFormat;
+  opts: SourceOptions;
+  conf: ConfSource | undefined;
+  s3: S3Settings | undefined;
+  userSchema: StructType | null;
+  /** The paths as the user gave them, for errors. */
+  shown: string;
+}
+
+interface Split { file: DataFile; start: number; end: number }
+
+/** Byte ranges of about `splitBytes` (the last line of each runs into the next range's bytes). */
+function splitFile(file: DataFile, splitBytes: number): Split[] {
+  if (!(file.size > splitBytes)) return [{ file, start: 0, end: file.size }];
+  const n = Math.ceil(file.size / splitBytes);
+  return Array.from({ length: n }, (_, i) => ({
+    file, start: Math.floor((i * file.size) / n), end: Math.floor(((i + 1) * file.size) / n),
+  }));
+}
+
+/** The first records of the first file that holds any (the header and the inference sample). */
+async function firstCsvSample(files: DataFile[], options: CsvOptions, s3: S3Settings | undefined): Promise<{ path: string; text: string } | null> {
+  for (const f of files) {
+    const text = await withRangeReader(f.path, s3, async (read) => {
+      const bytes = await read(0, Math.min(f.size, INFER_SAMPLE_BYTES));
+      return new TextDecoder('utf-8').decode(bytes);
+    });
+    const sample = f.size <= INFER_SAMPLE_BYTES ? text : completeRecords(text, options);
+    if (readCsvHeader(sample, options).length > 0) return { path: f.path, text: firstRecords(sample, options) };
+  }
+  return null;
+}
+
+/** A prefix cut to whole records: at the last line break, or at a record boundary with multiLine. */
+function completeRecords(text: string, options: CsvOptions): string {
+  if (!options.multiLine) return text.slice(0, Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r')) + 1);
+  const ranges = splitCsvChunkRanges(text, 1 << 16, options);
+  return ranges.length > 1 ? text.slice(0, ranges[ranges.length - 2].end) : text;
+}
+
+/** About INFER_SAMPLE_RECORDS records (lines, without multiLine) plus the header. */
+function firstRecords(text: string, options: CsvOptions): string {
+  if (options.multiLine) return text;
+  let pos = 0;
+  for (let i = 0; i <= INFER_SAMPLE_RECORDS; i++) {
+    const next = text.indexOf('\n', pos);
+    if (next < 0) return text;
+    pos = next + 1;
+  }
+  return text.slice(0, pos);
+}
+
+// --- Parquet and Arrow -----------------------------------------------------------------------
+
+async function planParquet(ctx: ReadContext, files: DataFile[]): Promise<{ schema: StructType; plans: PartitionPlan[] }> {
+  if (files.length === 0) {
+    if (ctx.userSchema) return { schema: ctx.userSchema, plans: [emptyPlan(ctx.userSchema)] };
+    throw noData(ctx, 'Parquet');
+  }
+  const splitBytes = byteSetting(ctx.opts, ctx.conf, 'quiver.parquet.splitBytes', 128 * MB);
+  const first = await readParquetFooter(files[0].path, ctx.s3);
+  const schema = ctx.userSchema ?? fileSchema(first.schema, files[0].path);
+  const plans: FilePlan[] = [];
+  for (const file of files) {
+    const base: FilePlan = {
+      kind: 'file', format: 'parquet', path: file.path, fields: schema.fields as StructField[],
+      schemaSource: files[0].path, ...(ctx.s3 ? { s3: ctx.s3 } : {}),
+    };
+    if (file.size <= splitBytes) { plans.push(base); continue; }
+    // A big file: one partition per run of row groups of about splitBytes (compressed).
+    const footer = file === files[0] ? first : await readParquetFooter(file.path, ctx.s3);
+    let group: number[] = [], bytes = 0;
+    footer.rowGroups.forEach((g, i) => {
+      group.push(i); bytes += g.bytes;
+      if (bytes >= splitBytes) { plans.push({ ...base, rowGroups: group }); group = []; bytes = 0; }
+    });
+    if (group.length || footer.rowGroups.length === 0) plans.push({ ...base, rowGroups: group });
+  }
+  return { schema, plans };
+}
+
+async function planArrow(ctx: ReadContext, files: DataFile[]): Promise<{ schema: StructType; plans: PartitionPlan[] }> {
+  if (files.length === 0) {
+    if (ctx.userSchema) return { schema: ctx.userSchema, plans: [emptyPlan(ctx.userSchema)] };
+    throw noData(ctx, 'Arrow');
+  }
+  const schema = ctx.userSchema ?? fileSchema(await readArrowSchema(files[0].path, files[0].size, ctx.s3), files[0].path);
+  const plans = files.map((file): FilePlan => ({
+    kind: 'file', format: 'arrow', path: file.path, fields: schema.fields as StructField[],
+    schemaSource: files[0].path, ...(ctx.s3 ? { s3: ctx.s3 } : {}),
+  }));
+  return { schema, plans };
+}
+
+function fileSchema(schema: Parameters<typeof plainSchema>[0], path: string): StructType {
+  try {
+    return fromArrowSchema(plainSchema(schema));
+  } catch (e) {
+    throw new Error(`Cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+// --- common ------------------------------------------------------------------------------------
+
+
+function emptyPlan(schema: StructType): EmptyPlan {
+  return { kind: 'empty', fields: schema.fields as StructField[] };
+}
+
+function noData(ctx: ReadContext, format: string): Error {
+  return new Error(`Unable to infer schema for ${format}: no data files in ${ctx.shown} ` +
+    `(it is empty, or holds only empty files or names starting with '_' or '.'); specify the schema with .schema(...)`);
 }

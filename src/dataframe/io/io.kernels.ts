@@ -1,0 +1,66 @@
+// Executor side of the file readers and writers: the `file` plan kind (reading one partition),
+// the part-file write kernel and the distributed CSV schema inference kernel.
+import { Table, tableToIPC } from 'apache-arrow';
+import { registerInput, registerKernel } from '../../engine/kernels.js';
+import { schemaOf } from '../plan.js';
+import { batchToCsv } from './csv-arrow.js';
+import type { CsvWriteOptions } from './csv-format.js';
+import { inferCsvTypes, type InferredType } from './csv-infer.js';
+import type { CsvOptions } from './csv-options.js';
+import { fsFor, withRangeReader, type S3Settings } from './files.js';
+import { parquetWasm } from './parquet-wasm.js';
+import { readFilePlan, readLineAlignedRange, type FileFormat, type FilePlan } from './sources.js';
+
+registerInput('file', (plan) => readFilePlan(plan as FilePlan));
+
+export interface WritePartParams {
+  format: FileFormat;
+  /** The part file to create. */
+  path: string;
+  s3?: S3Settings;
+  csv?: CsvWriteOptions;
+  /** Parquet codec (parquet-wasm's Compression value). */
+  compression?: number;
+}
+
+export interface WrittenPart { path: string; rows: number; bytes: number }
+
+/** Writes the partition as one part file; the driver publishes the directory afterwards. */
+export const WRITE_PART = registerKernel<WritePartParams, Promise<WrittenPart>>('io.writePart', async (batch, p) => {
+  let data: Uint8Array;
+  switch (p.format) {
+    case 'csv':
+      data = Buffer.from(batchToCsv(schemaOf(batch), batch, p.csv ?? {}), 'utf8');
+      break;
+    case 'arrow':
+      data = tableToIPC(new Table([batch]), 'file');
+      break;
+    case 'parquet': {
+      const w = parquetWasm();
+      const props = new w.WriterPropertiesBuilder().setCompression(p.compression ?? w.Compression.SNAPPY).build();
+      data = w.writeParquet(w.Table.fromIPCStream(tableToIPC(new Table([batch]), 'stream')), props);
+      break;
+    }
+    default:
+      throw new Error(`Unknown file format '${String(p.format)}'`);
+  }
+  await fsFor(p.path, p.s3).writeFile(p.path, data);
+  return { path: p.path, rows: batch.numRows, bytes: data.byteLength };
+});
+
+export interface CsvInferParams {
+  path: string;
+  s3?: S3Settings;
+  start: number;
+  end: number;
+  size: number;
+  options: CsvOptions;
+  numColumns: number;
+}
+
+/** Column types seen in one CSV split (Spark's full inference pass, sampled by samplingRatio). */
+export const CSV_INFER = registerKernel<CsvInferParams, Promise<InferredType[]>>('io.csvInfer', async (_batch, p) => {
+  const { bytes, offset } = await withRangeReader(p.path, p.s3, (read) => readLineAlignedRange(read, p.start, p.end, p.size));
+  const text = new TextDecoder('utf-8').decode(bytes);
+  return inferCsvTypes(text, p.options, { skipHeader: offset === 0 && p.options.header, numColumns: p.numColumns });
+});
