@@ -1,7 +1,10 @@
 // The package root: everything a user imports from 'quiver'.
 export { Session, SessionBuilder, RuntimeConfig, type CreateDataFrameOptions } from './dataframe/session.js';
-export { DataFrame } from './dataframe/dataframe.js';
+export { DataFrame, broadcast } from './dataframe/dataframe.js';
+export { DataFrameReader } from './dataframe/io/reader.js';
+export { DataFrameWriter, type SaveMode } from './dataframe/io/writer.js';
 export { Column, col, lit, when } from './dataframe/column.js';
+export { functions, AggColumn, GroupedData } from './dataframe/grouped.js';
 export { StorageLevel } from './dataframe/storage.js';
 export {
   StructType, DoubleType, IntegerType, LongType, BooleanType, StringType, denseVectorType, SparseVectorType,

@@ -125,6 +125,22 @@ export function emptyBatch(schema: StructType): RecordBatch {
   return makeBatch(schema, schema.fields.map((f) => emptyColumn(f.type)), 0);
 }
 
+/** A column of `n` nulls. */
+export function nullColumn(type: DataType, n: number): AnyData {
+  const valid = new Uint8Array(n);
+  switch (type.kind) {
+    case 'double': return primitiveData(type, new Float64Array(n), valid);
+    case 'int': return primitiveData(type, new Int32Array(n), valid);
+    case 'long': return primitiveData(type, new BigInt64Array(n), valid);
+    case 'boolean': return booleanData(new Uint8Array(n), valid, n);
+    case 'string': return utf8Data(new Array<null>(n).fill(null), n);
+    case 'vector':
+      return type.encoding === 'dense'
+        ? denseVectorData(type.size, new Float64Array(n * type.size), valid, n)
+        : sparseVectorData(new Int32Array(n), new Int32Array(n + 1), new Int32Array(0), new Float64Array(0), valid);
+  }
+}
+
 function emptyColumn(type: DataType): AnyData {
   switch (type.kind) {
     case 'double': return primitiveData(type, new Float64Array(0), null);
@@ -149,10 +165,18 @@ export function columnOf(batch: RecordBatch, index: number): AnyData {
  * Gathers rows `indices[0..count)` of one column into a fresh column. Used by filter, sample,
  * shuffles and limit; each type is copied with typed-array loops, never through row objects.
  */
-export function takeColumn(type: DataType, data: AnyData, indices: Int32Array, count = indices.length): AnyData {
+export function takeColumn(type: DataType, data: AnyData, rawIndices: Int32Array, count = rawIndices.length): AnyData {
+  // A negative index yields a null (outer joins); it is gathered as row 0 and masked out.
+  let hasMissing = false;
+  for (let k = 0; k < count; k++) if (rawIndices[k] < 0) { hasMissing = true; break; }
+  const indices = hasMissing ? rawIndices.map((i) => (i < 0 ? 0 : i)) : rawIndices;
+  if (hasMissing && data.length === 0) return nullColumn(type, count);
   const src = validityBytes(data);
   let valid: Uint8Array | null = null;
-  if (src) { valid = new Uint8Array(count); for (let k = 0; k < count; k++) valid[k] = src[indices[k]]; }
+  if (src || hasMissing) {
+    valid = new Uint8Array(count);
+    for (let k = 0; k < count; k++) valid[k] = rawIndices[k] < 0 ? 0 : src ? src[indices[k]] : 1;
+  }
   const off = data.offset;
   switch (type.kind) {
     case 'double': case 'int': case 'long': {
@@ -255,7 +279,7 @@ export function concatBatches(schema: StructType, batches: RecordBatch[]): Recor
   return makeBatch(schema, cols, total);
 }
 
-function concatColumn(type: DataType, parts: AnyData[], total: number): AnyData {
+export function concatColumn(type: DataType, parts: AnyData[], total = parts.reduce((s, p) => s + p.length, 0)): AnyData {
   // Pieces that are not offset-0 (slices) are compacted first, so the buffers can be stitched.
   const pieces = parts.map((p) => (isCompact(type, p) ? p : takeColumn(type, p, identity(p.length))));
   let valid: Uint8Array | null = null;

@@ -9,8 +9,11 @@ import { emptyBatch } from './batch.js';
 import { col, Column, exprName, toColumn, type Expr } from './column.js';
 import { resolveExpr } from './expr.js';
 import { COUNT, MATERIALIZE } from './kernels.js';
+import { HASH_PARTITION, ROUND_ROBIN } from './exchange.kernels.js';
+import { AggColumn, aggregate, GroupedData } from './grouped.js';
+import { join } from './join.js';
 import {
-  CoalesceNode, FilterNode, LimitNode, MapNode, ProjectNode, RepartitionNode, SampleNode, UnionNode, type LogicalNode,
+  CoalesceNode, ExchangeNode, FilterNode, LimitNode, MapNode, ProjectNode, SampleNode, UnionNode, type LogicalNode,
 } from './logical.js';
 import { batchToRows, type Row } from './rows.js';
 import { formatShow } from './show.js';
@@ -25,7 +28,7 @@ export interface SessionLike {
 }
 
 export class DataFrame {
-  constructor(readonly session: SessionLike, readonly node: LogicalNode) {}
+  constructor(readonly session: SessionLike, readonly node: LogicalNode, readonly broadcastHint = false) {}
 
   get schema(): StructType { return this.node.schema; }
   get columns(): string[] { return this.schema.fieldNames; }
@@ -121,9 +124,14 @@ export class DataFrame {
     return weights.map((_, i) => new DataFrame(this.session, new SampleNode(this.node, bounds[i], bounds[i + 1], false, seed)));
   }
 
-  repartition(n: number): DataFrame {
+  /** Round-robin into n partitions, or by the hash of the given columns (Spark's repartition(n, cols)). */
+  repartition(n: number, ...cols: string[]): DataFrame {
     assertPartitions('repartition', n);
-    return new DataFrame(this.session, new RepartitionNode(this.node, n));
+    for (const c of cols) this.schema.indexOf(c);
+    const node = cols.length
+      ? new ExchangeNode(this.node, HASH_PARTITION, { keys: cols }, n)
+      : new ExchangeNode(this.node, ROUND_ROBIN, {}, n);
+    return new DataFrame(this.session, node);
   }
 
   coalesce(n: number): DataFrame {
@@ -141,6 +149,40 @@ export class DataFrame {
     const schema = new StructType([...this.schema.fields, ...newFields]);
     return new DataFrame(this.session, new MapNode(this.node, mapper, params, schema));
   }
+
+  groupBy(...cols: string[]): GroupedData { return new GroupedData(this, cols); }
+  groupby(...cols: string[]): GroupedData { return this.groupBy(...cols); }
+
+  /** Aggregates over the whole DataFrame: `df.agg({ v: 'max' })` or `df.agg(F.sum('v'))`. */
+  agg(...specs: (AggColumn | Record<string, string>)[]): DataFrame { return new GroupedData(this, []).agg(...specs); }
+
+  /** Distinct rows (grouping by every column). */
+  distinct(): DataFrame {
+    const vector = this.schema.fields.find((f) => f.type.kind === 'vector');
+    if (vector) throw new Error(`distinct: column '${vector.name}' is a vector; select the other columns first`);
+    return aggregate(this, this.columns, []);
+  }
+
+  /** One row per distinct value of `cols` (all columns when empty): the first such row in partition order. */
+  dropDuplicates(cols: string[] = []): DataFrame {
+    if (cols.length === 0) return this.distinct();
+    const others = this.columns.filter((c) => !cols.includes(c));
+    const deduped = aggregate(this, cols, others.map((c) => new AggColumn('first', col(c), c)));
+    return deduped.select(...this.columns);
+  }
+
+  /**
+   * Joins with `other` on column names (`'id'`, `['a', 'b']`) or equalities between a left and a
+   * right column (`col('uid').eq(col('user_id'))`); how = inner (default), left, right, full,
+   * left_semi, left_anti. A small side (under quiver.sql.autoBroadcastJoinThreshold, or marked
+   * with broadcast(df)) is shipped whole instead of shuffling both sides.
+   */
+  join(other: DataFrame, on: string | string[] | Column, how = 'inner'): DataFrame {
+    return join(this, other, on, how, { left: this.broadcastHint, right: other.broadcastHint });
+  }
+
+  /** A DataFrame over another lineage node of this session (used by wide operations). */
+  withNode(node: LogicalNode): DataFrame { return new DataFrame(this.session, node); }
 
   // --- persistence ---------------------------------------------------------------------------
 
@@ -249,3 +291,6 @@ function assertPartitions(op: string, n: number): void {
 
 function randomSeed(): number { return Math.floor(Math.random() * 2 ** 31); }
 
+
+/** Marks a DataFrame as small enough to ship whole to every partition of the other side of a join. */
+export function broadcast(df: DataFrame): DataFrame { return new DataFrame(df.session, df.node, true); }

@@ -7,7 +7,7 @@ import type { Expr } from './column.js';
 import { CacheState, type StorageLevel } from './storage.js';
 import { blockPlan, type MapPlan, type ConcatPlan, type EmptyPlan, type FilterPlan, type ProjectPlan, type SamplePlan } from './plan.js';
 import { TAKE } from './kernels.js';
-import { ROUND_ROBIN } from './shuffle.kernels.js';
+import type { Pieces } from './exchange.kernels.js';
 import type { StructField, StructType } from './types.js';
 import { batchFromShared, batchToShared } from '../engine/blocks.js';
 import { sliceRows } from './batch.js';
@@ -39,12 +39,21 @@ export abstract class LogicalNode {
     this.cache?.release();
     this.cache = null;
   }
+
+  /** Bytes if known without running anything (materialised blocks), else Infinity. */
+  knownSizeInBytes(): number {
+    return this.cache?.materializedBytes() ?? this.sourceBytes();
+  }
+
+  protected sourceBytes(): number { return Infinity; }
 }
 
 /** Partitions that already exist (blocks built by createDataFrame) or come from files. */
 export class SourceNode extends LogicalNode {
-  constructor(engine: EngineContext, readonly schema: StructType, private readonly source: () => Promise<PartitionPlan[]>) { super(engine); }
+  constructor(engine: EngineContext, readonly schema: StructType, private readonly source: () => Promise<PartitionPlan[]>,
+    private readonly bytes = Infinity) { super(engine); }
   protected compute(): Promise<PartitionPlan[]> { return this.source(); }
+  protected override sourceBytes(): number { return this.bytes; }
 }
 
 export class ProjectNode extends LogicalNode {
@@ -109,7 +118,7 @@ export class CoalesceNode extends LogicalNode {
   }
 }
 
-abstract class StageNode extends LogicalNode {
+export abstract class StageNode extends LogicalNode {
   private output: Promise<PartitionPlan[]> | null = null;
   protected abstract run(): Promise<string[][]>;
   protected compute(): Promise<PartitionPlan[]> {
@@ -124,12 +133,16 @@ abstract class StageNode extends LogicalNode {
   }
 }
 
-/** Round-robin shuffle into n partitions (Spark's repartition(n)). */
-export class RepartitionNode extends StageNode {
-  get schema(): StructType { return this.child.schema; }
-  constructor(readonly child: LogicalNode, private readonly n: number) { super(child.engine); }
+/**
+ * A shuffle: `kernel` splits every child partition into n pieces (round robin, hash of keys, key
+ * ranges, partial aggregates); reduce partition j is piece j of every map partition, in order.
+ */
+export class ExchangeNode extends StageNode {
+  readonly schema: StructType;
+  constructor(readonly child: LogicalNode, private readonly kernel: string, private readonly params: unknown,
+    private readonly n: number, schema?: StructType) { super(child.engine); this.schema = schema ?? child.schema; }
   protected async run(): Promise<string[][]> {
-    const pieces = await this.engine.runJob<SharedArrayBuffer[]>(ROUND_ROBIN, await this.child.plans(), { n: this.n });
+    const pieces = await this.engine.runJob<Pieces>(this.kernel, await this.child.plans(), { ...(this.params as object), n: this.n });
     const groups: string[][] = Array.from({ length: this.n }, () => []);
     for (const parts of pieces) parts.forEach((buf, j) => { if (buf) groups[j].push(this.engine.putBlock(buf)); });
     return groups;

@@ -78,5 +78,6 @@ registerInput('concat', async (plan, ctx) => {
   const p = plan as ConcatPlan;
   const parts: RecordBatch[] = [];
   for (const child of p.children) parts.push(await ctx.compute(child));
-  return concatBatches(new StructType(p.fields), parts);
+  // Pieces of a shuffle may carry an intermediate schema (partial aggregates): trust the data's own.
+  return concatBatches(parts.length ? schemaOf(parts[0]) : new StructType(p.fields), parts);
 });

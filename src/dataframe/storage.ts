@@ -35,6 +35,11 @@ export class CacheState {
     return this.pending;
   }
 
+  /** Bytes of the cached blocks once materialised, else null. */
+  materializedBytes(): number | null {
+    return this.blocks ? this.blocks.reduce((s, id) => s + this.engine.blockBytesOf(id), 0) : null;
+  }
+
   release(): void {
     if (this.blocks) this.engine.releaseBlocks(this.blocks);
     this.blocks = null;

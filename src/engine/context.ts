@@ -76,6 +76,8 @@ export class EngineContext implements PayloadSource {
 
   hasBlock(id: string): boolean { return this.blocks.has(id); }
 
+  blockBytesOf(id: string): number { return this.blocks.get(id)?.bytes ?? 0; }
+
   releaseBlocks(ids: string[]): void {
     const gone = ids.filter((id) => this.blocks.delete(id));
     if (gone.length && !this.stopped) this.executor.drop(gone, []);

@@ -168,6 +168,12 @@ export function formatJavaDouble(x: number): string {
   if (x === Infinity) return 'Infinity';
   if (x === -Infinity) return '-Infinity';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  const ax = x < 0 ? -x : x;
+  if (ax >= 1e-3 && ax < 1e7) {
+    // JS prints this range in plain notation with the same shortest digits; Java adds '.0'.
+    const s = String(x);
+    return s.indexOf('.') < 0 ? s + '.0' : s;
+  }
   let e = x.toExponential(); // shortest round-trip digits: "-1.2345e+21"
   const neg = x < 0;
   // With one shortest digit Java picks the closest of the 1- and 2-digit decimals (4.9E-324, not 5.0E-324).
@@ -178,18 +184,6 @@ export function formatJavaDouble(x: number): string {
   const at = e.indexOf('e');
   const digits = e.slice(neg ? 1 : 0, at).replace('.', '');
   const exp = Number(e.slice(at + 1));
-  const ax = neg ? -x : x;
-  let body: string;
-  if (ax >= 1e-3 && ax < 1e7) {
-    if (exp >= 0) {
-      body = digits.length > exp + 1
-        ? digits.slice(0, exp + 1) + '.' + digits.slice(exp + 1)
-        : digits.padEnd(exp + 1, '0') + '.0';
-    } else {
-      body = '0.' + '0'.repeat(-exp - 1) + digits;
-    }
-  } else {
-    body = digits[0] + '.' + (digits.length > 1 ? digits.slice(1) : '0') + 'E' + exp;
-  }
+  const body = digits[0] + '.' + (digits.length > 1 ? digits.slice(1) : '0') + 'E' + exp;
   return neg ? '-' + body : body;
 }

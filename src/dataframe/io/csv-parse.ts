@@ -264,9 +264,12 @@ export function parseSparkDouble(s: string, o: CsvOptions): number | undefined {
 // Fast in-place number scanners. Each returns the value when the field is a plain number ending at
 // a separator, line break or end of text, leaving the offset after it in `scanEnd`; else NaN (the
 // caller then takes the exact slow path). Returning the double, rather than parking it in a module
-// variable, avoids boxing it on every field.
+// variable, avoids boxing it on every field. A plain decimal too long for the exact shortcut (more
+// than 15 significant digits, or a large exponent) returns NaN with `scanPlain` set: its text is
+// valid, so Number(slice) gives the exact value without the general path's checks.
 
 let scanEnd = 0;
+let scanPlain = false;
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
   1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
@@ -313,15 +316,15 @@ function scanDouble(text: string, p: number, n: number, sep: number): number {
     if (eneg) e = -e;
   }
   if (p < n && c !== sep && c !== LF && c !== CR) return FAIL;
-  if (sig > 15) return FAIL;
+  scanEnd = p;
+  if (sig > 15) { scanPlain = true; return FAIL; }
   const e10 = e - scale;
   let v: number;
   if (m === 0) v = 0;
   else if (e10 === 0) v = m;
   else if (e10 < 0 && e10 >= -22) v = m / POW10[-e10];
   else if (e10 > 0 && e10 <= 22) v = m * POW10[e10];
-  else return FAIL;
-  scanEnd = p;
+  else { scanPlain = true; return FAIL; }
   return neg ? -v : v;
 }
 
@@ -449,6 +452,12 @@ export function parseCsv(text: string, schema: CsvField[], options: CsvOptions, 
               if (v >= -2147483648 && v <= 2147483647) { i32[col][row] = v; valid[col][row] = 1; end = scanEnd; }
             } else { f64[col][row] = v; valid[col][row] = 1; end = scanEnd; }
             if (end >= 0) cur.pos = end;
+          } else if (scanPlain) {
+            scanPlain = false;
+            end = scanEnd;
+            f64[col][row] = Number(text.slice(p, end)); // k === K_DOUBLE: only scanDouble sets scanPlain
+            valid[col][row] = 1;
+            cur.pos = end;
           }
         }
         if (end < 0 && status === OK) {
@@ -569,10 +578,11 @@ const EMPTY_STR: (string | null)[] = [];
 
 /** Upper bound on the records left (one per line), so typed arrays rarely need to grow. */
 function estimateRecords(text: string, from: number): number {
-  let lines = 1;
-  for (let p = text.indexOf('\n', from); p >= 0; p = text.indexOf('\n', p + 1)) lines++;
-  if (lines === 1) for (let p = text.indexOf('\r', from); p >= 0; p = text.indexOf('\r', p + 1)) lines++;
-  return lines;
+  let breaks = 0;
+  for (let p = text.indexOf('\n', from); p >= 0; p = text.indexOf('\n', p + 1)) breaks++;
+  if (breaks === 0) for (let p = text.indexOf('\r', from); p >= 0; p = text.indexOf('\r', p + 1)) breaks++;
+  const last = text.length > from ? text.charCodeAt(text.length - 1) : LF;
+  return Math.max(1, last === LF || last === CR ? breaks : breaks + 1);
 }
 
 function grow<T extends Int32Array | Float64Array | Uint8Array>(a: T, cap: number): T {

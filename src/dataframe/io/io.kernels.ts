@@ -1,7 +1,11 @@
 // Executor side of the file readers and writers: the `file` plan kind (reading one partition),
 // the part-file write kernel and the distributed CSV schema inference kernel.
-import { Table, tableToIPC } from 'apache-arrow';
+import { writeFile } from 'node:fs/promises';
+import { Schema, Table, tableToIPC } from 'apache-arrow';
 import { registerInput, registerKernel } from '../../engine/kernels.js';
+import type { PartitionPlan } from '../../engine/protocol.js';
+import { parsePath } from '../../persistence/fs/index.js';
+import { makeBatch } from '../batch.js';
 import { schemaOf } from '../plan.js';
 import { batchToCsv } from './csv-arrow.js';
 import type { CsvWriteOptions } from './csv-format.js';
@@ -13,6 +17,21 @@ import { readFilePlan, readLineAlignedRange, type FileFormat, type FilePlan } fr
 
 registerInput('file', (plan) => readFilePlan(plan as FilePlan));
 
+/**
+ * Computes `child`; a failure comes back as an empty batch carrying the error message, so a write
+ * job runs every task to its end and the driver cleans up only once no task can still be writing.
+ */
+export interface GuardPlan extends PartitionPlan { kind: 'io.guard'; child: PartitionPlan }
+const FAILURE_KEY = 'quiver.io.failure';
+
+registerInput('io.guard', async (plan, ctx) => {
+  try {
+    return await ctx.compute((plan as GuardPlan).child);
+  } catch (e) {
+    return makeBatch(new Schema([], new Map([[FAILURE_KEY, e instanceof Error ? e.message : String(e)]])), [], 0);
+  }
+});
+
 export interface WritePartParams {
   format: FileFormat;
   /** The part file to create. */
@@ -23,10 +42,23 @@ export interface WritePartParams {
   compression?: number;
 }
 
-export interface WrittenPart { path: string; rows: number; bytes: number }
+export type WrittenPart = { path: string; rows: number; bytes: number; error?: undefined } | { error: string };
 
-/** Writes the partition as one part file; the driver publishes the directory afterwards. */
+/**
+ * Writes the partition (a GuardPlan) as one part file into the job's temporary directory, which the
+ * driver publishes afterwards. Failures are returned, not thrown (see GuardPlan).
+ */
 export const WRITE_PART = registerKernel<WritePartParams, Promise<WrittenPart>>('io.writePart', async (batch, p) => {
+  const failure = batch.schema.metadata.get(FAILURE_KEY);
+  if (failure !== undefined) return { error: failure };
+  try {
+    return await writePart(batch, p);
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+});
+
+async function writePart(batch: Parameters<typeof batchToCsv>[1], p: WritePartParams): Promise<WrittenPart> {
   let data: Uint8Array;
   switch (p.format) {
     case 'csv':
@@ -44,9 +76,13 @@ export const WRITE_PART = registerKernel<WritePartParams, Promise<WrittenPart>>(
     default:
       throw new Error(`Unknown file format '${String(p.format)}'`);
   }
-  await fsFor(p.path, p.s3).writeFile(p.path, data);
+  const local = parsePath(p.path);
+  // Locally, never create the directory: if the driver already removed an abandoned job's
+  // directory, a late task fails here instead of leaving files behind.
+  if (local.scheme === 'file') await writeFile(local.path, data, { flag: 'wx' });
+  else await fsFor(p.path, p.s3).writeFile(p.path, data);
   return { path: p.path, rows: batch.numRows, bytes: data.byteLength };
-});
+}
 
 export interface CsvInferParams {
   path: string;

@@ -66,6 +66,11 @@ export class DataFrameReader {
       format, opts: this.opts, conf: confOf(this.session), s3: s3SettingsOf(confOf(this.session)), userSchema: this.userSchema,
       shown: list.join(', '),
     };
+    if (format === 'csv') {
+      // Refuse bad options and vector schemas before touching the disk.
+      resolveCsvOptions(this.opts.toRecord());
+      if (this.userSchema) csvFieldsOf(this.userSchema);
+    }
     const { files } = await resolveDataFiles(list, { recursive: this.opts.bool('recursiveFileLookup', false), s3: ctx.s3 });
     const { schema, plans } = format === 'csv' ? await this.planCsv(ctx, files)
       : format === 'parquet' ? await planParquet(ctx, files) : await planArrow(ctx, files);

@@ -166,12 +166,16 @@ async function readParquetPart(p: FilePlan): Promise<RecordBatch> {
       const rg = meta.rowGroup(g); rows += rg.numRows(); rg.free();
     }
     meta.free();
-    const present = new Set(tableFromIPC(file.schema().intoIPCStream()).schema.fields.map((f) => f.name));
-    // Only the columns the DataFrame needs; a missing one is reported by conform().
-    const columns = p.fields.map((f) => f.name).filter((n) => present.has(n));
+    const stored = tableFromIPC(file.schema().intoIPCStream()).schema.fields;
+    // Only the columns the DataFrame needs (a missing one is reported by conform()); but a projection
+    // of a file with dictionary columns comes out of parquet-wasm 0.7 with dictionary ids Arrow JS
+    // cannot resolve, so such files are read whole.
+    const present = new Set(stored.map((f) => f.name));
+    const columns = stored.some((f) => f.type.typeId === Type.Dictionary) ? undefined
+      : p.fields.map((f) => f.name).filter((n) => present.has(n));
     let table;
     try {
-      table = await file.read({ rowGroups: groups, batchSize: Math.max(1, rows), columns });
+      table = await file.read({ rowGroups: groups, batchSize: Math.max(1, rows), ...(columns ? { columns } : {}) });
     } catch (e) {
       throw badFile('Parquet', p.path, e);
     }

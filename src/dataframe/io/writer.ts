@@ -12,7 +12,7 @@ import { csvFieldsOf } from './csv-arrow.js';
 import type { CsvWriteOptions } from './csv-format.js';
 import { resolveCsvOptions } from './csv-options.js';
 import { fsFor, s3SettingsOf } from './files.js';
-import { WRITE_PART, type WritePartParams, type WrittenPart } from './io.kernels.js';
+import { WRITE_PART, type GuardPlan, type WritePartParams, type WrittenPart } from './io.kernels.js';
 import { confOf, SourceOptions, type OptionValue } from './options.js';
 import { parquetWasm } from './parquet-wasm.js';
 import { checkFormat, type FileFormat } from './sources.js';
@@ -77,16 +77,22 @@ export class DataFrameWriter {
     if (plans.length === 0) plans = [{ kind: 'empty', fields } satisfies EmptyPlan];
     const temp = fs.tempSibling(dest);
     const job = randomUUID();
-    let parts: WrittenPart[];
+    let results: WrittenPart[];
     try {
       await fs.mkdirs(temp);
-      parts = await this.df.engine.runJob<WrittenPart>(WRITE_PART, plans, (i: number): WritePartParams => ({
+      results = await this.df.engine.runJob<WrittenPart>(WRITE_PART, plans.map((child): GuardPlan => ({ kind: 'io.guard', child })), (i: number): WritePartParams => ({
         ...params, ...(s3 ? { s3 } : {}), path: fs.join(temp, `part-${String(i).padStart(5, '0')}-${job}-c000${extension}`),
       }));
     } catch (e) {
       await fs.delete(temp, true).catch(() => undefined);
       throw new Error(`Writing ${format} to ${target} failed; nothing was written there: ${(e as Error).message}`, { cause: e });
     }
+    const failed = results.findIndex((r) => r.error !== undefined);
+    if (failed >= 0) {
+      await fs.delete(temp, true).catch(() => undefined);
+      throw new Error(`Writing ${format} to ${target} failed; nothing was written there: partition ${failed}: ${results[failed].error}`);
+    }
+    const parts = results as { path: string }[];
 
     try {
       if (exists && this.saveMode === 'append') {
