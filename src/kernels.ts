@@ -5,3 +5,4 @@ import './stat/summary.kernels.js';
 import './dataframe/io/io.kernels.js';
 import './dataframe/group.kernels.js';
 import './dataframe/join.kernels.js';
+import './dataframe/sort.kernels.js';

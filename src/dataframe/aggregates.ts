@@ -115,6 +115,7 @@ export class AggState {
   /** Merges partial rows (as written by `partialColumns`) in row order. */
   merge(groupOf: Int32Array, partial: AnyData[], inputType: DataType | null): void {
     const n = groupOf.length;
+    if (n === 0) return; // an empty reduce partition may not carry the partial columns at all
     const { a, b, c } = this;
     const num = (d: AnyData) => (d.values as Float64Array).subarray(d.offset, d.offset + d.length);
     switch (this.fn) {

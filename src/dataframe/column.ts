@@ -69,10 +69,22 @@ export class Column {
     return new Column({ ...this.expr, otherwise: toExpr(value) });
   }
 
+  /** Sort orders for orderBy: ascending puts nulls first, descending puts them last, as Spark. */
+  asc(): SortOrder { return new SortOrder(this.expr, true, true); }
+  desc(): SortOrder { return new SortOrder(this.expr, false, false); }
+  asc_nulls_first(): SortOrder { return new SortOrder(this.expr, true, true); }
+  asc_nulls_last(): SortOrder { return new SortOrder(this.expr, true, false); }
+  desc_nulls_first(): SortOrder { return new SortOrder(this.expr, false, true); }
+  desc_nulls_last(): SortOrder { return new SortOrder(this.expr, false, false); }
+
   toString(): string { return exprName(this.expr); }
 
   private arith(fn: ArithOp, o: ColumnLike): Column { return new Column({ op: 'arith', fn, left: this.expr, right: toExpr(o) }); }
   private cmp(fn: CmpOp, o: ColumnLike): Column { return new Column({ op: 'cmp', fn, left: this.expr, right: toExpr(o) }); }
+}
+
+export class SortOrder {
+  constructor(readonly expr: Expr, readonly ascending: boolean, readonly nullsFirst: boolean) {}
 }
 
 export const col = (name: string): Column => new Column({ op: 'col', name });

@@ -6,7 +6,8 @@ import type { EngineContext } from '../engine/context.js';
 import type { PartitionPlan } from '../engine/protocol.js';
 import { keyedMerge } from '../engine/aggregate.js';
 import { emptyBatch } from './batch.js';
-import { col, Column, exprName, toColumn, type Expr } from './column.js';
+import { col, Column, exprName, SortOrder, toColumn, type Expr } from './column.js';
+import { orderBy, type SortOptions } from './sort.js';
 import { resolveExpr } from './expr.js';
 import { COUNT, MATERIALIZE } from './kernels.js';
 import { HASH_PARTITION, ROUND_ROBIN } from './exchange.kernels.js';
@@ -180,6 +181,18 @@ export class DataFrame {
   join(other: DataFrame, on: string | string[] | Column, how = 'inner'): DataFrame {
     return join(this, other, on, how, { left: this.broadcastHint, right: other.broadcastHint });
   }
+
+  /**
+   * A global sort: `orderBy('a', col('b').desc())`, or `orderBy('a', 'b', { ascending: [true, false] })`.
+   * Ascending puts nulls first and descending puts them last, as Spark; equal keys keep their order.
+   */
+  orderBy(...args: (string | Column | SortOrder | SortOptions)[]): DataFrame {
+    const last = args[args.length - 1];
+    const options = last !== undefined && typeof last === 'object' && !(last instanceof Column) && !(last instanceof SortOrder) ? (args.pop() as SortOptions) : {};
+    return orderBy(this, args as (string | Column | SortOrder)[], options);
+  }
+
+  sort(...args: (string | Column | SortOrder | SortOptions)[]): DataFrame { return this.orderBy(...args); }
 
   /** A DataFrame over another lineage node of this session (used by wide operations). */
   withNode(node: LogicalNode): DataFrame { return new DataFrame(this.session, node); }

@@ -139,7 +139,7 @@ export abstract class StageNode extends LogicalNode {
  */
 export class ExchangeNode extends StageNode {
   readonly schema: StructType;
-  constructor(readonly child: LogicalNode, private readonly kernel: string, private readonly params: unknown,
+  constructor(readonly child: LogicalNode, private readonly kernel: string, protected params: unknown,
     private readonly n: number, schema?: StructType) { super(child.engine); this.schema = schema ?? child.schema; }
   protected async run(): Promise<string[][]> {
     const pieces = await this.engine.runJob<Pieces>(this.kernel, await this.child.plans(), { ...(this.params as object), n: this.n });

@@ -9,10 +9,13 @@ export class InlineExecutor implements Executor {
   readonly parallelism = 1;
   private readonly runtime = new ExecutorRuntime();
   private stopped = false;
+  // The same built-in kernels a worker thread loads at start-up.
+  private builtins: Promise<unknown> | null = null;
 
   constructor(private readonly payloads: PayloadSource) {}
 
   async runStage(tasks: TaskSpec[]): Promise<{ results: unknown[]; metrics: StageMetrics }> {
+    await (this.builtins ??= import(new URL(import.meta.url.endsWith('.ts') ? '../kernels.ts' : '../kernels.js', import.meta.url).href));
     const started = performance.now();
     const results: unknown[] = [];
     const taskMillis: number[] = [];

@@ -21,6 +21,7 @@ const MB = 1 << 20;
 /** Records of the first file that schema inference looks at, unless samplingRatio asks for a full pass. */
 const INFER_SAMPLE_RECORDS = 1000;
 const INFER_SAMPLE_BYTES = 4 * MB;
+const INFER_SAMPLE_MAX_BYTES = 64 * MB;
 
 export class DataFrameReader {
   constructor(
@@ -146,11 +147,15 @@ function splitFile(file: DataFile, splitBytes: number): Split[] {
 /** The first records of the first file that holds any (the header and the inference sample). */
 async function firstCsvSample(files: DataFile[], options: CsvOptions, s3: S3Settings | undefined): Promise<{ path: string; text: string } | null> {
   for (const f of files) {
-    const text = await withRangeReader(f.path, s3, async (read) => {
-      const bytes = await read(0, Math.min(f.size, INFER_SAMPLE_BYTES));
-      return new TextDecoder('utf-8').decode(bytes);
+    const sample = await withRangeReader(f.path, s3, async (read) => {
+      // Grow the prefix until it holds the sample's records (or is the whole file, or is big).
+      for (let want = INFER_SAMPLE_BYTES; ; want *= 4) {
+        const text = new TextDecoder('utf-8').decode(await read(0, Math.min(f.size, want)));
+        if (f.size <= want) return text;
+        const whole = completeRecords(text, options);
+        if (whole.length > 0 && (options.multiLine || want >= INFER_SAMPLE_MAX_BYTES || firstRecords(whole, options).length < whole.length)) return whole;
+      }
     });
-    const sample = f.size <= INFER_SAMPLE_BYTES ? text : completeRecords(text, options);
     if (readCsvHeader(sample, options).length > 0) return { path: f.path, text: firstRecords(sample, options) };
   }
   return null;
