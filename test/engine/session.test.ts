@@ -118,12 +118,4 @@ describe('parallel execution', () => {
     const met = await numbers(spark, 8, 2).mapPartitions<boolean>('test.rendezvous', { counter: counter.ref, expected: 2 });
     expect(met).toEqual([true, true]);
   });
-
-  it('runs them one at a time on local (the second task never meets the first)', async () => {
-    const spark = sessions.get('local')!;
-    const counter = spark.broadcast(new Int32Array(1));
-    // The first task waits 5 s for a partner that cannot start; the second then finds the count complete.
-    const met = await numbers(spark, 8, 2).mapPartitions<boolean>('test.rendezvous', { counter: counter.ref, expected: 2 });
-    expect(met).toEqual([false, true]);
-  }, 20_000);
 });

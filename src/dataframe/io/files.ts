@@ -1,6 +1,7 @@
 // Where data files are: resolving user paths (files, directories of part files, globs) into a list
 // of files, and reading whole files or byte ranges of them, locally or on S3. Used on the driver
 // (listing, footers, headers) and inside executors (partition reads, part-file writes).
+import { openAsBlob } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { fileSystemFor, normalizePath, parsePath, type FileSystem, type S3Config } from '../../persistence/fs/index.js';
 
@@ -218,7 +219,6 @@ export async function readWholeFile(path: string, s3?: S3Settings): Promise<Uint
 /** A Blob over a file: lazily read from disk when local, else the object's bytes. */
 export async function fileBlob(path: string, s3?: S3Settings): Promise<Blob> {
   if (isLocal(path)) {
-    const { openAsBlob } = await import('node:fs');
     const local = parsePath(path);
     try {
       return await openAsBlob(local.scheme === 'file' ? local.path : path);

@@ -12,7 +12,7 @@ import { inferCsvSchema, mergeInferredTypes, readCsvHeader, type InferredType } 
 import { resolveCsvOptions, type CsvField, type CsvOptions } from './csv-options.js';
 import { splitCsvChunkRanges } from './csv-parse.js';
 import { parseDdlSchema } from './ddl.js';
-import { resolveDataFiles, s3SettingsOf, withRangeReader, type ConfSource, type DataFile, type S3Settings } from './files.js';
+import { isLocal, resolveDataFiles, s3SettingsOf, withRangeReader, type ConfSource, type DataFile, type S3Settings } from './files.js';
 import { CSV_INFER, type CsvInferParams } from './io.kernels.js';
 import { byteSetting, confOf, SourceOptions, type OptionValue } from './options.js';
 import { checkFormat, plainSchema, readArrowSchema, readParquetFooter, type FileFormat, type FilePlan } from './sources.js';
@@ -85,7 +85,8 @@ export class DataFrameReader {
     const options = resolveCsvOptions(this.opts.toRecord());
     const files = all.filter((f) => f.size > 0);
     const splitBytes = byteSetting(this.opts, ctx.conf, 'quiver.csv.splitBytes', 64 * MB);
-    const splits = files.flatMap((f) => splitFile(f, options.multiLine ? Infinity : splitBytes));
+    // S3 objects are read whole (the FileSystem has no ranged read yet), so only local files split.
+    const splits = files.flatMap((f) => splitFile(f, options.multiLine || !isLocal(f.path) ? Infinity : splitBytes));
     let fields: CsvField[];
     let expectHeader: string[] | undefined;
     let schemaSource = files[0]?.path ?? ctx.shown;
@@ -196,7 +197,7 @@ async function planParquet(ctx: ReadContext, files: DataFile[]): Promise<{ schem
       kind: 'file', format: 'parquet', path: file.path, fields: schema.fields as StructField[],
       schemaSource: files[0].path, ...(ctx.s3 ? { s3: ctx.s3 } : {}),
     };
-    if (file.size <= splitBytes) { plans.push(base); continue; }
+    if (file.size <= splitBytes || !isLocal(file.path)) { plans.push(base); continue; }
     // A big file: one partition per run of row groups of about splitBytes (compressed).
     const footer = file === files[0] ? first : await readParquetFooter(file.path, ctx.s3);
     let group: number[] = [], bytes = 0;

@@ -166,6 +166,7 @@ async function readParquetPart(p: FilePlan): Promise<RecordBatch> {
       const rg = meta.rowGroup(g); rows += rg.numRows(); rg.free();
     }
     meta.free();
+    if (groups.length === 0) return emptyBatch(fromArrowSchema(plainSchema(tableFromIPC(file.schema().intoIPCStream()).schema)));
     const stored = tableFromIPC(file.schema().intoIPCStream()).schema.fields;
     // Only the columns the DataFrame needs (a missing one is reported by conform()); but a projection
     // of a file with dictionary columns comes out of parquet-wasm 0.7 with dictionary ids Arrow JS
@@ -308,7 +309,7 @@ function conform(batch: RecordBatch, schema: StructType, p: FilePlan): RecordBat
         `(its columns: ${fileSchema.fieldNames.join(', ')})`);
     }
     const t = fileSchema.fields[i].type;
-    if (!sameType(t, f.type) || (t.kind === 'vector' && f.type.kind === 'vector' && t.encoding !== f.type.encoding)) {
+    if (!sameType(t, f.type)) {
       throw new Error(`Schema mismatch: column '${f.name}' is ${describe(f.type)} in ${p.schemaSource} but ${describe(t)} in ${p.path}`);
     }
     cols.push(batch.data.children[i] as AnyData);
