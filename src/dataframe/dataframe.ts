@@ -203,9 +203,6 @@ export class DataFrame {
 
   persist(level: StorageLevel = StorageLevel.MEMORY_ONLY): this {
     if (level === StorageLevel.NONE) return this.unpersist();
-    if (level !== StorageLevel.MEMORY_ONLY) {
-      throw new Error(`persist(${level}): only MEMORY_ONLY is available yet; disk spill is not implemented`);
-    }
     this.node.persist(level);
     return this;
   }

@@ -24,6 +24,7 @@ const KNOWN_CONF: Record<string, (k: string, v: ConfValue) => unknown> = {
   'spark.default.parallelism': (k, v) => parsePositiveInt(k, v as string),
   'quiver.worker.heapMb': (k, v) => parsePositiveInt(k, v as string),
   'quiver.s3.forcePathStyle': (k, v) => parseBoolean(k, v),
+  'quiver.local.dir': (k, v) => { if (typeof v !== 'string' || !v) throw new Error(`config ${k}: expected a directory path`); },
 };
 
 export class RuntimeConfig {
@@ -81,6 +82,8 @@ export class Session implements SessionLike {
       master: spec,
       maxTaskFailures: maxFailures !== undefined ? Number(maxFailures) : spec.mode === 'local' && spec.maxFailures ? spec.maxFailures : 4,
       workerHeapMb: conf.has('quiver.worker.heapMb') ? Number(conf.get('quiver.worker.heapMb')) : undefined,
+      memoryLimit: conf.has('quiver.memory.limit') ? parseBytes('quiver.memory.limit', conf.get('quiver.memory.limit') as string) : undefined,
+      localDir: conf.has('quiver.local.dir') ? String(conf.get('quiver.local.dir')) : undefined,
     });
     this.read = new DataFrameReader(this);
   }

@@ -1,4 +1,5 @@
 // Storage levels and the state of a cached DataFrame node: its partitions as shared-memory blocks.
+import type { BlockPolicy } from '../engine/block-manager.js';
 import type { EngineContext } from '../engine/context.js';
 import type { PartitionPlan } from '../engine/protocol.js';
 import { MATERIALIZE } from './kernels.js';
@@ -11,6 +12,9 @@ export class StorageLevel {
   static readonly MEMORY_AND_DISK = new StorageLevel('MEMORY_AND_DISK', true, true);
   static readonly DISK_ONLY = new StorageLevel('DISK_ONLY', false, true);
   toString(): string { return this.name; }
+
+  /** What the block store may do with this level's blocks under memory pressure. */
+  get policy(): BlockPolicy { return !this.useDisk ? 'drop' : this.useMemory ? 'spill' : 'disk'; }
 }
 
 export class CacheState {
@@ -21,18 +25,28 @@ export class CacheState {
 
   get isMaterialized(): boolean { return this.blocks !== null; }
 
-  /** Block plans of the cached partitions, materialising them on first use (as Spark does, lazily). */
+  private lineage: PartitionPlan[] | null = null;
+
+  /**
+   * Block plans of the cached partitions, materialising them on first use (as Spark does, lazily).
+   * A MEMORY_ONLY block dropped under memory pressure is recomputed from its lineage, carried in the plan.
+   */
   plans(compute: () => Promise<PartitionPlan[]>): Promise<PartitionPlan[]> {
-    if (this.blocks && this.blocks.every((id) => this.engine.hasBlock(id))) return Promise.resolve(this.blocks.map(blockPlan));
+    if (this.blocks) return Promise.resolve(this.blockPlans());
     if (!this.pending) {
       this.pending = (async () => {
         const source = await compute();
         const results = await this.engine.runJob<{ buffer: SharedArrayBuffer }>(MATERIALIZE, source);
-        this.blocks = results.map((r) => this.engine.putBlock(r.buffer));
-        return this.blocks.map(blockPlan);
+        this.lineage = this.level.policy === 'drop' ? source : null;
+        this.blocks = results.map((r) => this.engine.putBlock(r.buffer, this.level.policy));
+        return this.blockPlans();
       })().finally(() => { this.pending = null; });
     }
     return this.pending;
+  }
+
+  private blockPlans(): PartitionPlan[] {
+    return this.blocks!.map((id, i) => (this.lineage ? { ...blockPlan(id), lineage: this.lineage[i] } : blockPlan(id)));
   }
 
   /** Bytes of the cached blocks once materialised, else null. */
@@ -43,5 +57,6 @@ export class CacheState {
   release(): void {
     if (this.blocks) this.engine.releaseBlocks(this.blocks);
     this.blocks = null;
+    this.lineage = null;
   }
 }

@@ -1,21 +1,27 @@
 // The engine core of a session (Spark's SparkContext): the executor backend, the shared-memory
 // block store, broadcasts, and jobs made of one stage of tasks.
 import { randomUUID } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BlockManager, type BlockPolicy } from './block-manager.js';
+import { GarbageBudget } from './gc.js';
 import { Broadcast, toShared } from './broadcast.js';
 import { InlineExecutor } from './inline-executor.js';
 import { WorkerPool } from './worker-pool.js';
 import { treeMerge } from './aggregate.js';
 import type { Executor, PayloadSource, StageMetrics, TaskSpec } from './executor.js';
 import type { MasterSpec } from './conf.js';
-import type { PartitionPlan } from './protocol.js';
+import { blocksOfPlan, type PartitionPlan } from './protocol.js';
 
 export interface EngineOptions {
   master: MasterSpec;
   maxTaskFailures: number;
   workerHeapMb?: number;
+  /** Bytes of blocks kept in memory before spilling or dropping (quiver.memory.limit). */
+  memoryLimit?: number;
+  /** Where spill files go (quiver.local.dir); a fresh sub-directory per session. */
+  localDir?: string;
 }
-
-interface BlockEntry { buffer: SharedArrayBuffer; bytes: number }
 
 let blockCounter = 0;
 
@@ -25,13 +31,20 @@ const heldBlocks = new FinalizationRegistry<{ engine: EngineContext; ids: string
 
 export class EngineContext implements PayloadSource {
   readonly executor: Executor;
-  private readonly blocks = new Map<string, BlockEntry>();
+  readonly blocks: BlockManager;
   private readonly broadcasts = new Map<string, unknown>();
   private readonly prefix = randomUUID().slice(0, 8);
   private stopped = false;
   lastStageMetrics: StageMetrics | null = null;
 
   constructor(readonly options: EngineOptions) {
+    const dir = join(options.localDir ?? tmpdir(), `quiver-${this.prefix}-${process.pid}`);
+    const garbage = new GarbageBudget(Math.min(64 * 2 ** 20, (options.memoryLimit ?? Infinity) / 4));
+    this.blocks = new BlockManager(options.memoryLimit ?? Infinity, dir, (ids, bytes) => {
+      if (this.stopped) return;
+      this.executor.drop(ids, []);
+      garbage.add(bytes);
+    });
     this.executor = options.master.mode === 'inline'
       ? new InlineExecutor(this)
       : new WorkerPool(this, { threads: options.master.threads, maxTaskFailures: options.maxTaskFailures, workerHeapMb: options.workerHeapMb });
@@ -46,9 +59,16 @@ export class EngineContext implements PayloadSource {
     const tasks: TaskSpec[] = plans.map((plan, index) => ({
       kernel, partition: { index, plan }, params: typeof params === 'function' ? (params as (i: number) => unknown)(index) : params,
     }));
-    const { results, metrics } = await this.executor.runStage(tasks);
-    this.lastStageMetrics = metrics;
-    return results as R[];
+    // The DataFrames behind these plans may be collected while the job runs; their blocks must outlive it.
+    const used = blocksOfPlan(plans);
+    this.blocks.retain(used);
+    try {
+      const { results, metrics } = await this.executor.runStage(tasks);
+      this.lastStageMetrics = metrics;
+      return results as R[];
+    } finally {
+      this.blocks.unretain(used);
+    }
   }
 
   /**
@@ -62,36 +82,59 @@ export class EngineContext implements PayloadSource {
 
   // --- blocks --------------------------------------------------------------------------------
 
-  putBlock(buffer: SharedArrayBuffer): string {
+  /** Stores a block; `policy` says whether it may spill to disk (default), be dropped, or live on disk. */
+  putBlock(buffer: SharedArrayBuffer, policy: BlockPolicy = 'spill'): string {
     const id = `${this.prefix}-b${++blockCounter}`;
-    this.blocks.set(id, { buffer, bytes: buffer.byteLength });
+    this.blocks.put(id, buffer, policy);
     return id;
   }
 
-  blockBuffer(id: string): SharedArrayBuffer {
-    const b = this.blocks.get(id);
-    if (!b) throw new Error(`Block ${id} is no longer available (unpersisted or released)`);
-    return b.buffer;
-  }
+  blockBuffer(id: string): SharedArrayBuffer { return this.blocks.buffer(id); }
 
   hasBlock(id: string): boolean { return this.blocks.has(id); }
 
-  blockBytesOf(id: string): number { return this.blocks.get(id)?.bytes ?? 0; }
+  blockBytesOf(id: string): number { return this.blocks.bytesOf(id); }
 
   releaseBlocks(ids: string[]): void {
-    const gone = ids.filter((id) => this.blocks.delete(id));
+    const gone = this.blocks.release(ids);
     if (gone.length && !this.stopped) this.executor.drop(gone, []);
   }
+
+  /**
+   * Readies a task's plan: pins the blocks it reads (so they stay until the task ends) and swaps a
+   * dropped cache block for the lineage that recomputes it.
+   */
+  preparePlan(plan: PartitionPlan): { plan: PartitionPlan; blocks: string[] } {
+    const pinned: string[] = [];
+    const walk = (node: unknown): unknown => {
+      if (Array.isArray(node)) return node.map(walk);
+      if (node === null || typeof node !== 'object' || ArrayBuffer.isView(node)) return node;
+      const n = node as Record<string, unknown>;
+      if (n.kind === 'block' && typeof n.id === 'string') {
+        if (!this.blocks.has(n.id) && n.lineage) return walk(n.lineage);
+        this.blocks.pin(n.id);
+        pinned.push(n.id);
+        return { kind: 'block', id: n.id };
+      }
+      const out: Record<string, unknown> = {};
+      for (const k in n) out[k] = walk(n[k]);
+      return out;
+    };
+    try {
+      return { plan: walk(plan) as PartitionPlan, blocks: pinned };
+    } catch (e) {
+      this.releasePlan(pinned);
+      throw e;
+    }
+  }
+
+  releasePlan(blocks: string[]): void { for (const id of blocks) this.blocks.unpin(id); }
 
   /** Releases `ids` once `owner` (the DataFrame node that produced them) is garbage-collected. */
   holdBlocks(owner: object, ids: string[]): void { heldBlocks.register(owner, { engine: this, ids }); }
 
-  /** Bytes held in shared-memory blocks. */
-  get blockBytes(): number {
-    let total = 0;
-    for (const b of this.blocks.values()) total += b.bytes;
-    return total;
-  }
+  /** Bytes of blocks currently in memory. */
+  get blockBytes(): number { return this.blocks.memoryBytes; }
 
   // --- broadcasts ----------------------------------------------------------------------------
 

@@ -25,6 +25,9 @@ export interface Executor {
 export interface PayloadSource {
   blockBuffer(id: string): SharedArrayBuffer;
   broadcastValue(id: string): unknown;
+  /** Pins the blocks a plan reads for the task's lifetime and resolves dropped cache blocks to their lineage. */
+  preparePlan(plan: PartitionPlan): { plan: PartitionPlan; blocks: string[] };
+  releasePlan(blocks: string[]): void;
 }
 
 export class TaskFailure extends Error {

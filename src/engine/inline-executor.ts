@@ -1,7 +1,7 @@
 // Runs kernels on the calling thread, one task after another: the debugging backend. Params and
 // results are structured-cloned as a worker transport would, so a kernel that mutates what it was
 // given or keeps references behaves exactly as it would on a worker.
-import { blocksOfPlan, broadcastsOfParams } from './protocol.js';
+import { broadcastsOfParams } from './protocol.js';
 import { ExecutorRuntime, toTaskError } from './runtime.js';
 import { TaskFailure, type Executor, type PayloadSource, type StageMetrics, type TaskSpec } from './executor.js';
 
@@ -23,15 +23,20 @@ export class InlineExecutor implements Executor {
       if (this.stopped) throw new Error('Session stopped while a job was running');
       const spec = tasks[i];
       const t0 = performance.now();
-      const blocks = [...blocksOfPlan(spec.partition.plan)].map((id) => ({ id, buffer: this.payloads.blockBuffer(id) }));
-      const broadcasts = [...broadcastsOfParams([spec.params, spec.partition.plan])].map((id) => ({ id, value: this.payloads.broadcastValue(id) }));
-      this.runtime.receive(blocks, broadcasts);
+      const prepared = this.payloads.preparePlan(spec.partition.plan);
       try {
-        const value = await this.runtime.run({ ...spec, taskId: i, attempt: 0, params: structuredClone(spec.params) });
+        // Blocks may have been re-read from disk into new buffers since last time: always take the current ones.
+        const blocks = [...new Set(prepared.blocks)].map((id) => ({ id, buffer: this.payloads.blockBuffer(id) }));
+        this.runtime.drop(blocks.map((b) => b.id), []);
+        const broadcasts = [...broadcastsOfParams([spec.params, prepared.plan])].map((id) => ({ id, value: this.payloads.broadcastValue(id) }));
+        this.runtime.receive(blocks, broadcasts);
+        const value = await this.runtime.run({ kernel: spec.kernel, partition: { index: spec.partition.index, plan: prepared.plan }, taskId: i, attempt: 0, params: structuredClone(spec.params) });
         results.push(structuredClone(value));
       } catch (e) {
         const err = toTaskError(e);
         throw new TaskFailure(spec.kernel, spec.partition.index, 1, err.message, err.stack);
+      } finally {
+        this.payloads.releasePlan(prepared.blocks);
       }
       taskMillis.push(performance.now() - t0);
     }

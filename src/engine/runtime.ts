@@ -7,16 +7,24 @@ import type { BlockPayload, BroadcastPayload, PartitionPlan, Task, TaskError } f
 
 export class ExecutorRuntime {
   private readonly blocks = new Map<string, RecordBatch>();
+  private readonly blockBytes = new Map<string, number>();
   private readonly broadcasts = new Map<string, unknown>();
 
   receive(blocks: BlockPayload[], broadcasts: BroadcastPayload[]): void {
-    for (const b of blocks) if (!this.blocks.has(b.id)) this.blocks.set(b.id, batchFromShared(b.buffer));
+    for (const b of blocks) {
+      if (this.blocks.has(b.id)) continue;
+      this.blocks.set(b.id, batchFromShared(b.buffer));
+      this.blockBytes.set(b.id, b.buffer.byteLength);
+    }
     for (const b of broadcasts) this.broadcasts.set(b.id, b.value);
   }
 
-  drop(blocks: string[], broadcasts: string[]): void {
-    for (const id of blocks) this.blocks.delete(id);
+  /** Forgets blocks and broadcasts; returns the bytes of the blocks let go. */
+  drop(blocks: string[], broadcasts: string[]): number {
+    let bytes = 0;
+    for (const id of blocks) { this.blocks.delete(id); bytes += this.blockBytes.get(id) ?? 0; this.blockBytes.delete(id); }
     for (const id of broadcasts) this.broadcasts.delete(id);
+    return bytes;
   }
 
   async run(task: Task): Promise<unknown> {

@@ -2,7 +2,7 @@
 // blocks, broadcasts) ride along with the first task that needs them on each worker and stay
 // registered there. A worker that dies is replaced and its task retried up to maxTaskFailures.
 import { Worker } from 'node:worker_threads';
-import { blocksOfPlan, broadcastsOfParams, type DriverMessage, type ExecutorMessage, type Task } from './protocol.js';
+import { broadcastsOfParams, type DriverMessage, type ExecutorMessage, type Task } from './protocol.js';
 import { TaskFailure, type Executor, type PayloadSource, type StageMetrics, type TaskSpec } from './executor.js';
 
 export interface WorkerPoolOptions {
@@ -49,7 +49,7 @@ export class WorkerPool implements Executor {
   readonly parallelism: number;
   private readonly slots: WorkerSlot[] = [];
   private readonly queue: QueuedTask[] = [];
-  private readonly running = new Map<number, { slot: WorkerSlot; task: QueuedTask }>();
+  private readonly running = new Map<number, { slot: WorkerSlot; task: QueuedTask; pinned: string[] }>();
   private modules: string[] = [];
   private stopped = false;
   private startFailures = 0;
@@ -98,7 +98,7 @@ export class WorkerPool implements Executor {
     this.stopped = true;
     const pending = new Set<Job>([...this.queue.map((q) => q.job), ...[...this.running.values()].map((r) => r.task.job)]);
     this.queue.length = 0;
-    this.running.clear();
+    for (const id of [...this.running.keys()]) this.endTask(id);
     for (const job of pending) this.fail(job, new Error('Session stopped while a job was running'));
     await Promise.all(this.slots.map((s) => { s.retired = true; return s.worker.terminate(); }));
   }
@@ -117,39 +117,49 @@ export class WorkerPool implements Executor {
 
   private send(slot: WorkerSlot, queued: QueuedTask): void {
     const spec = queued.job.tasks[queued.index];
-    const task: Task = { taskId: nextTaskId++, kernel: spec.kernel, partition: spec.partition, params: spec.params, attempt: queued.attempt };
+    let prepared: { plan: Task['partition']['plan']; blocks: string[] };
     let blocks, broadcasts;
     try {
-      blocks = [...blocksOfPlan(spec.partition.plan)].filter((id) => !slot.blocks.has(id))
-        .map((id) => ({ id, buffer: this.payloads.blockBuffer(id) }));
-      broadcasts = [...broadcastsOfParams([spec.params, spec.partition.plan])].filter((id) => !slot.broadcasts.has(id))
-        .map((id) => ({ id, value: this.payloads.broadcastValue(id) }));
+      prepared = this.payloads.preparePlan(spec.partition.plan);
     } catch (e) {
       this.fail(queued.job, e as Error);
       this.dispatch();
       return;
     }
+    const task: Task = { taskId: nextTaskId++, kernel: spec.kernel, partition: { index: spec.partition.index, plan: prepared.plan }, params: spec.params, attempt: queued.attempt };
     slot.current = queued;
-    this.running.set(task.taskId, { slot, task: queued });
-    for (const b of blocks) slot.blocks.add(b.id);
-    for (const b of broadcasts) slot.broadcasts.add(b.id);
+    this.running.set(task.taskId, { slot, task: queued, pinned: prepared.blocks });
     try {
+      blocks = [...new Set(prepared.blocks)].filter((id) => !slot.blocks.has(id))
+        .map((id) => ({ id, buffer: this.payloads.blockBuffer(id) }));
+      broadcasts = [...broadcastsOfParams([spec.params, prepared.plan])].filter((id) => !slot.broadcasts.has(id))
+        .map((id) => ({ id, value: this.payloads.broadcastValue(id) }));
       this.post(slot, { type: 'task', task, blocks, broadcasts });
     } catch (e) {
-      // Params that cannot be cloned are a caller error, not a worker failure.
-      this.running.delete(task.taskId);
-      slot.current = null;
+      // A missing payload or params that cannot be cloned are caller errors, not worker failures.
+      this.endTask(task.taskId);
       this.fail(queued.job, new Error(`Cannot send task for kernel '${spec.kernel}' on partition ${spec.partition.index}: ${(e as Error).message}`));
       this.dispatch();
+      return;
     }
+    for (const b of blocks) slot.blocks.add(b.id);
+    for (const b of broadcasts) slot.broadcasts.add(b.id);
+  }
+
+  /** Forgets a running task and lets go of the blocks it pinned. */
+  private endTask(taskId: number): void {
+    const r = this.running.get(taskId);
+    if (!r) return;
+    this.running.delete(taskId);
+    if (r.slot.current === r.task) r.slot.current = null;
+    this.payloads.releasePlan(r.pinned);
   }
 
   private onMessage(slot: WorkerSlot, msg: ExecutorMessage): void {
     if (msg.type === 'ready') { slot.ready = true; this.dispatch(); return; }
     const entry = this.running.get(msg.taskId);
     if (!entry) return; // a task of a job that already failed or was stopped
-    this.running.delete(msg.taskId);
-    slot.current = null;
+    this.endTask(msg.taskId);
     const { job, index, attempt } = entry.task;
     if (!job.done) {
       if (msg.type === 'result') {
@@ -179,7 +189,7 @@ export class WorkerPool implements Executor {
     this.slots[i] = this.spawn();
     const lost = slot.current;
     if (lost) {
-      for (const [id, r] of this.running) if (r.slot === slot) this.running.delete(id);
+      for (const [id, r] of this.running) if (r.slot === slot) this.endTask(id);
       const { job, index } = lost;
       if (!job.done) {
         const failures = (job.failures.get(index) ?? 0) + 1;
@@ -200,7 +210,7 @@ export class WorkerPool implements Executor {
   private failEverything(error: Error): void {
     const pending = new Set<Job>([...this.queue.map((q) => q.job), ...[...this.running.values()].map((r) => r.task.job)]);
     this.queue.length = 0;
-    this.running.clear();
+    for (const id of [...this.running.keys()]) this.endTask(id);
     for (const job of pending) this.fail(job, error);
     this.broken = error;
     for (const s of this.slots) { s.retired = true; void s.worker.terminate(); }

@@ -3,12 +3,14 @@
 // the thread; the driver notices the exit, replaces the worker and retries the task.
 import { parentPort } from 'node:worker_threads';
 import { ExecutorRuntime, toTaskError, transferablesOf } from './runtime.js';
+import { GarbageBudget } from './gc.js';
 import type { DriverMessage, ExecutorMessage } from './protocol.js';
 
 export async function startExecutorThread(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('startExecutorThread must run inside a worker thread');
   const runtime = new ExecutorRuntime();
+  const garbage = new GarbageBudget(16 * 2 ** 20);
   const send = (msg: ExecutorMessage, transfer: ArrayBuffer[] = []) => port.postMessage(msg, transfer);
 
   // Messages are handled strictly in order: an import must finish before the next task runs.
@@ -21,7 +23,8 @@ export async function startExecutorThread(): Promise<void> {
         for (const m of msg.modules) await import(m);
         return;
       case 'drop':
-        runtime.drop(msg.blocks, msg.broadcasts);
+        // Let go of the shared memory soon, not at the next natural collection.
+        garbage.add(runtime.drop(msg.blocks, msg.broadcasts));
         return;
       case 'task': {
         const started = performance.now();

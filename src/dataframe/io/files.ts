@@ -58,10 +58,9 @@ export interface ListOptions {
  * by name, skipping names that start with '_' or '.'; a glob (`*`, `?`, `[ab]`, `{x,y}` in any
  * segment) gives what it matches. A path that matches nothing fails with "Path does not exist".
  */
-export async function resolveDataFiles(paths: readonly string[], options: ListOptions): Promise<{ files: DataFile[]; roots: string[] }> {
+export async function resolveDataFiles(paths: readonly string[], options: ListOptions): Promise<DataFile[]> {
   if (paths.length === 0) throw new Error('No path given: pass at least one file, directory or glob');
   const files: DataFile[] = [];
-  const roots: string[] = [];
   for (const raw of paths) {
     if (typeof raw !== 'string' || raw.length === 0) throw new Error(`Invalid path ${JSON.stringify(raw)}: expected a non-empty string`);
     const fs = fsFor(raw, options.s3);
@@ -70,7 +69,6 @@ export async function resolveDataFiles(paths: readonly string[], options: ListOp
     if (matches.length === 0 && await fs.exists(raw)) matches = [normalizePath(raw)];
     if (matches.length === 0) throw pathNotFound(raw);
     for (const path of matches) {
-      roots.push(path);
       if (await fs.isDirectory(path)) {
         for (const f of await fs.listFiles(path, options.recursive)) {
           if (!relativeParts(path, f.path).some(isHiddenName)) files.push({ path: f.path, size: f.size });
@@ -82,7 +80,7 @@ export async function resolveDataFiles(paths: readonly string[], options: ListOp
       }
     }
   }
-  return { files, roots };
+  return files;
 }
 
 /** The part of a path that may hold glob characters (a bucket name never does). */

@@ -72,7 +72,7 @@ export class DataFrameReader {
       resolveCsvOptions(this.opts.toRecord());
       if (this.userSchema) csvFieldsOf(this.userSchema);
     }
-    const { files } = await resolveDataFiles(list, { recursive: this.opts.bool('recursiveFileLookup', false), s3: ctx.s3 });
+    const files = await resolveDataFiles(list, { recursive: this.opts.bool('recursiveFileLookup', false), s3: ctx.s3 });
     const { schema, plans } = format === 'csv' ? await this.planCsv(ctx, files)
       : format === 'parquet' ? await planParquet(ctx, files) : await planArrow(ctx, files);
     const engine = this.session.engine;
