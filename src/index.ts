@@ -3,7 +3,8 @@ export { Session, SessionBuilder, RuntimeConfig, type CreateDataFrameOptions } f
 export { DataFrame, broadcast } from './dataframe/dataframe.js';
 export { DataFrameReader } from './dataframe/io/reader.js';
 export { DataFrameWriter, type SaveMode } from './dataframe/io/writer.js';
-export { Column, col, lit, when } from './dataframe/column.js';
+export { Column, SortOrder, col, lit, when } from './dataframe/column.js';
+export { udf } from './dataframe/udf.js';
 export { functions, AggColumn, GroupedData } from './dataframe/grouped.js';
 export { StorageLevel } from './dataframe/storage.js';
 export {
@@ -17,3 +18,17 @@ export { TaskFailure } from './engine/executor.js';
 export { addInto } from './engine/aggregate.js';
 export * from './linalg/index.js';
 export { summarize, columnSums, gramMatrix, type VectorSummary } from './stat/summarizer.js';
+export * from './feature/index.js';
+export * from './clustering/index.js';
+export * from './evaluation/index.js';
+export { Pipeline, PipelineModel } from './pipeline/pipeline.js';
+export type { MLWriter, LoadOptions as StageLoadOptions } from './pipeline/ml-writable.js';
+// Persistence: importing it registers the default writer and the Pipeline/PipelineModel loaders.
+export {
+  load, loadStage, registerStage, ModelPersistenceError, PathExistsError, ModelData, StageWriter,
+  dataTable, doubleColumn, intColumn, longColumn, booleanColumn, stringColumn, doubleArrayColumn, intArrayColumn,
+  stringArrayColumn, stringArrayArrayColumn, vectorColumn, matrixColumn,
+  fileSystemFor, FileSystemError,
+  type LoadOptions, type StagePersistence, type SaveContext, type LoadContext, type Metadata, type DataColumn,
+  type FileSystem, type S3Config,
+} from './persistence/index.js';

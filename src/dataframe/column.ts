@@ -15,7 +15,8 @@ export type Expr =
   | { op: 'not' | 'neg' | 'isNull' | 'isNotNull'; child: Expr }
   | { op: 'cast'; child: Expr; to: AtomicTypeName }
   | { op: 'alias'; child: Expr; name: string }
-  | { op: 'when'; branches: [Expr, Expr][]; otherwise: Expr | null };
+  | { op: 'when'; branches: [Expr, Expr][]; otherwise: Expr | null }
+  | { op: 'udf'; name: string; source: string; returnType: AtomicTypeName; args: Expr[] };
 
 type ColumnLike = Column | Literal;
 
@@ -109,6 +110,7 @@ export function exprName(e: Expr): string {
     case 'isNotNull': return `(${exprName(e.child)} IS NOT NULL)`;
     case 'cast': return `CAST(${exprName(e.child)} AS ${e.to.toUpperCase()})`;
     case 'alias': return e.name;
+    case 'udf': return `${e.name}(${e.args.map(exprName).join(', ')})`;
     case 'when':
       return `CASE ${e.branches.map(([c, v]) => `WHEN ${exprName(c)} THEN ${exprName(v)}`).join(' ')}` +
         `${e.otherwise ? ` ELSE ${exprName(e.otherwise)}` : ''} END`;

@@ -8,6 +8,7 @@ import {
 } from './batch.js';
 import { unknownColumn, type DataType, type StructType, typeName } from './types.js';
 import { formatDouble } from './format.js';
+import { udfFromSource, type UdfFunction } from './udf.js';
 
 type Kind = DataType['kind'] | 'null';
 export interface ResolvedType { kind: Kind; type: DataType | null; nullable: boolean }
@@ -91,6 +92,13 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
     }
     case 'alias':
       return resolveExpr(e.child, schema);
+    case 'udf': {
+      e.args.forEach((a) => {
+        const t = resolveExpr(a, schema);
+        if (t.kind === 'vector') throw mismatch(e, `udf arguments must be numbers, strings or booleans, but '${exprName(a)}' is a vector`);
+      });
+      return r(e.returnType, true);
+    }
     case 'when': {
       let kind: Kind = 'null';
       let nullable = e.otherwise === null;
@@ -147,6 +155,18 @@ const H = {
     return null;
   },
   fmtDouble: formatDouble,
+  /** Checks a UDF's result against its declared type (a wrong type is the UDF's bug: name it). */
+  udfResult(r: unknown, kind: string, name: string, row: number): number | string {
+    const bad = () => new Error(`udf ${name} returned ${typeof r === 'string' ? JSON.stringify(r) : String(r)} (${typeof r}) for row ${row}, but its return type is ${kind}`);
+    switch (kind) {
+      case 'double': if (typeof r === 'number') return r; break;
+      case 'int': if (typeof r === 'number' && Number.isInteger(r) && r >= -2147483648 && r <= 2147483647) return r; break;
+      case 'long': if (typeof r === 'number' && Number.isSafeInteger(r)) return r; if (typeof r === 'bigint') return Number(r); break;
+      case 'boolean': if (typeof r === 'boolean') return r ? 1 : 0; break;
+      case 'string': if (typeof r === 'string') return r; break;
+    }
+    throw bad();
+  },
 };
 
 interface Gen { v: string; n: string; kind: Kind }
@@ -154,7 +174,7 @@ interface Gen { v: string; n: string; kind: Kind }
 class CodeGen {
   private counter = 0;
   readonly inputs: { index: number; kind: Kind }[] = [];
-  readonly literals: unknown[] = [];
+  readonly udfs: string[] = [];
   constructor(private readonly schema: StructType) {}
 
   fresh(): number { return this.counter++; }
@@ -229,6 +249,14 @@ class CodeGen {
       case 'isNull': case 'isNotNull': {
         const a = this.gen(e.child, out);
         emit(`const ${n} = false; const ${v} = ${e.op === 'isNull' ? '' : '!'}${a.n} ? 1 : 0;`);
+        break;
+      }
+      case 'udf': {
+        const args = e.args.map((a) => this.gen(a, out));
+        const slot = this.udfs.push(e.source) - 1;
+        // UDFs see nulls as null and booleans as booleans, as Spark passes boxed values.
+        const call = args.map((a) => `${a.n} ? null : ${a.kind === 'boolean' ? `${a.v} === 1` : a.v}`).join(', ');
+        emit(`const r${id} = U[${slot}](${call}); const ${n} = r${id} === null || r${id} === undefined; const ${v} = ${n} ? ${kind === 'string' ? 'null' : '0'} : H.udfResult(r${id}, '${kind}', ${JSON.stringify(e.name)}, i);`);
         break;
       }
       case 'alias':
@@ -306,12 +334,13 @@ function buildCompiled(e: Expr, schema: StructType): CompiledExpr {
   const store = outKind === 'string' ? `out[i] = ${root.n} ? null : ${root.v};` : `out[i] = ${root.n} ? 0 : ${root.v}; valid[i] = ${root.n} ? 0 : 1;`;
   const prologue = cg.inputs.map((inp, s) => `const A${s} = inputs[${s}].values, M${s} = inputs[${s}].valid, S${s} = inputs[${s}].strings;`).join('\n');
   const src = `${prologue}\nconst out = ${alloc}; const valid = new Uint8Array(n);\nfor (let i = 0; i < n; i++) {\n${body.join('\n')}\n${store}\n}\nreturn { out, valid };`;
-  const loop = new Function('H', 'inputs', 'n', src) as (h: typeof H, inputs: InputArrays[], n: number) => { out: unknown; valid: Uint8Array };
+  const loop = new Function('H', 'U', 'inputs', 'n', src) as (h: typeof H, u: UdfFunction[], inputs: InputArrays[], n: number) => { out: unknown; valid: Uint8Array };
   const inputs = cg.inputs;
+  const udfs = cg.udfs.map(udfFromSource);
   return (batch) => {
     const n = batch.numRows;
     const arrays = inputs.map((inp) => inputArrays(columnOf(batch, inp.index), inp.kind));
-    const { out, valid } = loop(H, arrays, n);
+    const { out, valid } = loop(H, udfs, arrays, n);
     return buildOutput(outKind, out, valid, n);
   };
 }

@@ -1,0 +1,45 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Session, col, lit, udf } from '../../src/index.js';
+
+const sessions = new Map<string, Session>();
+beforeAll(() => { for (const m of ['inline', 'local[2]']) sessions.set(m, Session.builder().master(m).create()); });
+afterAll(async () => { for (const s of sessions.values()) await s.stop(); });
+
+describe.each(['inline', 'local[2]'])('udf on %s', (master) => {
+  const rows = [{ a: 1, b: 2.5, s: 'x', f: true }, { a: null, b: 1, s: null, f: false }, { a: 3, b: -1, s: 'yz', f: null }];
+  const df = () => sessions.get(master)!.createDataFrame(rows, { numPartitions: 2 });
+
+  it('runs a pure function of the row values in the executors, with nulls passed as null', async () => {
+    const weighted = udf((a: number | null, b: number) => (a === null ? -1 : a * b + Math.sqrt(4)), 'double');
+    const label = udf(function label(s: string | null, f: boolean | null) { return `${s ?? '?'}:${f === null ? 'null' : f ? 'T' : 'F'}`; }, 'string');
+    const got = await df().select(weighted(col('a'), col('b')).alias('w'), label('s', 'f').alias('l')).collect();
+    expect(got).toEqual([{ w: 4.5, l: 'x:T' }, { w: -1, l: '?:F' }, { w: -1, l: 'yz:null' }]);
+  });
+
+  it('takes constants as literal columns', async () => {
+    const scale = udf((b: number, k: number) => b * k, 'double');
+    expect((await df().select(scale(col('b'), lit(10)).alias('x')).collect()).map((r) => r.x)).toEqual([25, 10, -10]);
+  });
+
+  it('names a UDF whose result has the wrong type, and the row', async () => {
+    const bad = udf((b: number) => (b > 2 ? 'big' : b), 'double');
+    await expect(df().select(bad(col('b'))).collect()).rejects.toThrow(/udf udf returned "big" \(string\) for row 0, but its return type is double/);
+  });
+});
+
+describe('udf definition', () => {
+  it('refuses a function that uses variables from outside itself', () => {
+    const factor = 3;
+    expect(() => udf((x: number) => x * factor, 'double')).toThrow(/refers to 'factor' from outside itself.*pass constants as literal columns/);
+    expect(() => udf(function (this: unknown, x: number) { return x + (this as { k: number }).k; }, 'double')).toThrow(/'this'/);
+  });
+
+  it('accepts locals, parameters with defaults and destructuring, and standard globals', () => {
+    expect(() => udf((x: number, { k } = { k: 2 }) => { const y = Math.max(x, k); let z = 0; for (let i = 0; i < y; i++) z += i; return JSON.stringify({ z }).length; }, 'int')).not.toThrow();
+  });
+
+  it('checks return types and argument counts', () => {
+    expect(() => udf((x: number) => x, 'decimal')).toThrow(/unsupported return type 'decimal'/);
+    expect(() => udf((x: number, y: number) => x + y, 'double')(col('a'))).toThrow(/takes 2 argument\(s\) but was given 1/);
+  });
+});
