@@ -27,28 +27,45 @@ export function compareKeys(a: Value[], b: Value[], keys: SortKey[]): number {
   return 0;
 }
 
-function keyTuples(batch: RecordBatch, keys: SortKey[]): Value[][] {
+function keyColumns(batch: RecordBatch, keys: SortKey[]): Value[][] {
   const schema = schemaOf(batch);
   const cols = keys.map((k) => schema.indexOf(k.column));
-  const kc = readKeys(batch, cols, cols.map((c) => schema.fields[c].type), keys.map((k) => k.column));
-  return Array.from({ length: batch.numRows }, (_, i) => kc.values.map((v) => v[i]));
+  return readKeys(batch, cols, cols.map((c) => schema.fields[c].type), keys.map((k) => k.column)).values;
+}
+
+function tupleAt(cols: Value[][], i: number): Value[] { return cols.map((c) => c[i]); }
+
+/** Compares rows i and j of the key columns without building tuples (the hot path of a sort). */
+function rowComparator(cols: Value[][], keys: SortKey[]): (i: number, j: number) => number {
+  if (cols.length === 1 && cols[0].every((v) => typeof v === 'number' && v === v)) {
+    // One numeric key without nulls or NaN: plain subtraction.
+    const v = cols[0] as number[], sign = keys[0].ascending ? 1 : -1;
+    return (i, j) => sign * (v[i] - v[j]);
+  }
+  const a: Value[] = new Array(cols.length), b: Value[] = new Array(cols.length);
+  return (i, j) => {
+    for (let k = 0; k < cols.length; k++) { a[k] = cols[k][i]; b[k] = cols[k][j]; }
+    return compareKeys(a, b, keys);
+  };
 }
 
 /** Up to `size` evenly spaced key tuples of a partition, for choosing range bounds. */
 export const SORT_SAMPLE = registerKernel<{ keys: SortKey[]; size: number }, Value[][]>('df.sortSample', (batch, { keys, size }) => {
-  const all = keyTuples(batch, keys);
-  if (all.length <= size) return all;
-  const step = all.length / size;
-  return Array.from({ length: size }, (_, i) => all[Math.floor(i * step)]);
+  const cols = keyColumns(batch, keys), n = batch.numRows;
+  if (n <= size) return Array.from({ length: n }, (_, i) => tupleAt(cols, i));
+  const step = n / size;
+  return Array.from({ length: size }, (_, i) => tupleAt(cols, Math.floor(i * step)));
 });
 
 /** Map side: range partition by the bounds (row goes to the first range whose bound is >= its key). */
 export const RANGE_PARTITION = registerKernel<{ keys: SortKey[]; bounds: Value[][]; n: number }, Pieces>('df.rangePartition', (batch, { keys, bounds, n }) => {
-  const tuples = keyTuples(batch, keys);
-  const target = new Int32Array(tuples.length);
-  for (let i = 0; i < tuples.length; i++) {
+  const cols = keyColumns(batch, keys);
+  const target = new Int32Array(batch.numRows);
+  const row: Value[] = new Array(cols.length);
+  for (let i = 0; i < target.length; i++) {
+    for (let k = 0; k < cols.length; k++) row[k] = cols[k][i];
     let lo = 0, hi = bounds.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (compareKeys(bounds[mid], tuples[i], keys) < 0) lo = mid + 1; else hi = mid; }
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (compareKeys(bounds[mid], row, keys) < 0) lo = mid + 1; else hi = mid; }
     target[i] = lo;
   }
   return splitBy(schemaOf(batch), batch, target, n);
@@ -59,8 +76,8 @@ export interface SortPlan extends PartitionPlan { kind: 'sortLocal'; child: Part
 registerInput('sortLocal', async (plan, ctx) => {
   const p = plan as SortPlan;
   const batch = await ctx.compute(p.child);
-  const tuples = keyTuples(batch, p.keys);
-  const order = Array.from({ length: tuples.length }, (_, i) => i);
-  order.sort((a, b) => compareKeys(tuples[a], tuples[b], p.keys) || a - b);
+  const compare = rowComparator(keyColumns(batch, p.keys), p.keys);
+  const order = Array.from({ length: batch.numRows }, (_, i) => i);
+  order.sort((a, b) => compare(a, b) || a - b); // ties by position: a stable sort
   return takeRows(schemaOf(batch), batch, Int32Array.from(order));
 });
