@@ -6,14 +6,37 @@ import { syrk } from '../linalg/blas.js';
 
 export interface ColumnParams { column: string }
 
+type RowSums = (values: Float64Array, offset: number, n: number, acc: Float64Array) => void;
+const rowSumsByWidth = new Map<number, RowSums>();
+
+/**
+ * Σ of n rows of width d into acc. For narrow rows the loop is generated with one local
+ * accumulator per feature, which keeps them in registers (about 3× the speed of acc[j] += ...).
+ */
+function rowSums(d: number): RowSums {
+  let f = rowSumsByWidth.get(d);
+  if (f) return f;
+  if (d > 32) {
+    f = (values, offset, n, acc) => {
+      for (let i = 0; i < n; i++) { const base = offset + i * d; for (let j = 0; j < d; j++) acc[j] += values[base + j]; }
+    };
+  } else {
+    const js = Array.from({ length: d }, (_, j) => j);
+    f = new Function('values', 'offset', 'n', 'acc', `
+      ${js.map((j) => `let s${j} = 0;`).join(' ')}
+      for (let i = 0, b = offset; i < n; i++, b += ${d}) { ${js.map((j) => `s${j} += values[b + ${j}];`).join(' ')} }
+      ${js.map((j) => `acc[${j}] += s${j};`).join(' ')}`) as RowSums;
+  }
+  rowSumsByWidth.set(d, f);
+  return f;
+}
+
 /** Σ rows, per feature (acc: Float64Array(d)). Null vectors are skipped. */
 export const COLUMN_SUMS = registerAggregator<Float64Array, ColumnParams>('stat.columnSums', (acc, batch, { column }) => {
   const { n, d, values, offset, valid } = denseBlock(batch, column);
-  for (let i = 0; i < n; i++) {
-    if (valid && !valid[i]) continue;
-    const base = offset + i * d;
-    for (let j = 0; j < d; j++) acc[j] += values[base + j];
-  }
+  const sums = rowSums(d);
+  if (!valid) { sums(values, offset, n, acc); return acc; }
+  for (let i = 0; i < n; i++) if (valid[i]) sums(values, offset + i * d, 1, acc);
   return acc;
 });
 
