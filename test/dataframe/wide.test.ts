@@ -33,7 +33,7 @@ function groupRef(rows: Row[], keys: string[]): Map<string, Row[]> {
 
 describe('groupBy / agg', () => {
   it('count, sum, mean, min, max, first, last, countDistinct and variance match the reference', async () => {
-    await fc.assert(fc.asyncProperty(rowsArb, partsArb, masterArb, fc.constantFrom(['k'], ['g'], ['k', 'g']), async (rows, parts, master, keys) => {
+    await fc.assert(fc.asyncProperty(rowsArb, partsArb, masterArb, fc.constantFrom<string[]>(['k'], ['g'], ['k', 'g']), async (rows, parts, master, keys) => {
       const df = make(master, rows, parts).groupBy(...keys).agg(
         F.count().alias('n'), F.sum('v').alias('s'), F.mean('v').alias('m'), F.min('v').alias('lo'), F.max('g').alias('hi'),
         F.first('i').alias('f'), F.last('i').alias('l'), F.countDistinct('v').alias('d'), F.variance('v').alias('var'));
