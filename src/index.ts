@@ -6,6 +6,7 @@ export { DataFrameWriter, type SaveMode } from './dataframe/io/writer.js';
 export { Column, SortOrder, col, lit, when } from './dataframe/column.js';
 export { udf } from './dataframe/udf.js';
 export { functions, AggColumn, GroupedData } from './dataframe/grouped.js';
+export { Window, WindowSpec, WindowFunction } from './dataframe/window.js';
 export { StorageLevel } from './dataframe/storage.js';
 export {
   StructType, DoubleType, IntegerType, LongType, BooleanType, StringType, denseVectorType, SparseVectorType,
