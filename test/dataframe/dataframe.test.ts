@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Session, col, lit, when, Vectors, type DataFrame, type Row } from '../../src/index.js';
+import { col, lit, when, Vectors, type DataFrame, type Row } from '../../src/index.js';
+import { useSessions } from '../helpers/sessions.js';
 
 // Reference model: the same transformations on plain arrays of row objects.
 const masters = ['inline', 'local', 'local[2]'] as const;
-const sessions = new Map<string, Session>();
-beforeAll(() => { for (const m of masters) sessions.set(m, Session.builder().master(m).create()); });
-afterAll(async () => { for (const s of sessions.values()) await s.stop(); });
+const session = useSessions(masters);
 
 const schema = { a: 'int', b: 'double', s: 'string', f: 'boolean' };
 const rowArb = fc.record({
@@ -20,7 +19,7 @@ const partsArb = fc.integer({ min: 1, max: 7 });
 const masterArb = fc.constantFrom(...masters);
 
 const make = (master: string, rows: Row[], numPartitions: number): DataFrame =>
-  sessions.get(master)!.createDataFrame(rows, { numPartitions, schema });
+  session(master).createDataFrame(rows, { numPartitions, schema });
 
 /** Spark's NaN-aware double comparison (NaN above everything, equal to itself). */
 const cmpD = (x: number, y: number) => (Number.isNaN(x) ? (Number.isNaN(y) ? 0 : 1) : Number.isNaN(y) ? -1 : x < y ? -1 : x > y ? 1 : 0);
@@ -141,7 +140,7 @@ describe('every master and caching give identical results', () => {
 
 describe('vectors, schemas and output', () => {
   it('round-trips dense and sparse vector columns with nulls', async () => {
-    const spark = sessions.get('local[2]')!;
+    const spark = session('local[2]');
     const rows = [
       { id: 0, v: Vectors.dense([1, 2, 3]), sv: Vectors.sparse(4, [1, 3], [5, 6]) },
       { id: 1, v: null, sv: Vectors.dense([0, 7, 0, 0]) },
@@ -162,7 +161,7 @@ describe('vectors, schemas and output', () => {
   });
 
   it('show prints an aligned table as Spark does', async () => {
-    const df = sessions.get('inline')!.createDataFrame([{ a: 1, b: 2.5, s: 'hello' }, { a: 22, b: 1e8, s: null }], { numPartitions: 1 });
+    const df = session('inline').createDataFrame([{ a: 1, b: 2.5, s: 'hello' }, { a: 22, b: 1e8, s: null }], { numPartitions: 1 });
     const out: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
     process.stdout.write = ((chunk: string) => { out.push(chunk); return true; }) as typeof process.stdout.write;
@@ -179,7 +178,7 @@ describe('vectors, schemas and output', () => {
   });
 
   it('first() and an empty DataFrame', async () => {
-    const spark = sessions.get('local')!;
+    const spark = session('local');
     const empty = spark.createDataFrame([], { schema: { x: 'double' } });
     expect(await empty.count()).toBe(0);
     expect(await empty.first()).toBeUndefined();
@@ -189,7 +188,7 @@ describe('vectors, schemas and output', () => {
 });
 
 describe('bad input names what was wrong', () => {
-  const spark = () => sessions.get('inline')!;
+  const spark = () => session('inline');
   const df = () => spark().createDataFrame([{ a: 1, s: 'x' }]);
 
   it('unknown columns', () => {

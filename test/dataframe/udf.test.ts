@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Session, col, lit, udf } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { col, lit, udf } from '../../src/index.js';
+import { useSessions } from '../helpers/sessions.js';
 
-const sessions = new Map<string, Session>();
-beforeAll(() => { for (const m of ['inline', 'local[2]']) sessions.set(m, Session.builder().master(m).create()); });
-afterAll(async () => { for (const s of sessions.values()) await s.stop(); });
+const session = useSessions(['inline', 'local[2]']);
 
 describe.each(['inline', 'local[2]'])('udf on %s', (master) => {
   const rows = [{ a: 1, b: 2.5, s: 'x', f: true }, { a: null, b: 1, s: null, f: false }, { a: 3, b: -1, s: 'yz', f: null }];
-  const df = () => sessions.get(master)!.createDataFrame(rows, { numPartitions: 2 });
+  const df = () => session(master).createDataFrame(rows, { numPartitions: 2 });
 
   it('runs a pure function of the row values in the executors, with nulls passed as null', async () => {
     const weighted = udf((a: number | null, b: number) => (a === null ? -1 : a * b + Math.sqrt(4)), 'double');

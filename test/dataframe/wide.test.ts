@@ -1,14 +1,11 @@
 // Wide operations (groupBy/agg, joins, orderBy, distinct) against plain-array reference models.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Session, col, broadcast, functions as F, type DataFrame, type Row } from '../../src/index.js';
+import { col, broadcast, functions as F, type DataFrame, type Row } from '../../src/index.js';
+import { useSessions } from '../helpers/sessions.js';
 
 const masters = ['inline', 'local[2]'] as const;
-const sessions = new Map<string, Session>();
-beforeAll(() => {
-  for (const m of masters) sessions.set(m, Session.builder().master(m).config('quiver.sql.autoBroadcastJoinThreshold', -1).create());
-});
-afterAll(async () => { for (const s of sessions.values()) await s.stop(); });
+const session = useSessions(masters, { 'quiver.sql.autoBroadcastJoinThreshold': -1 });
 
 const schema = { k: 'int', g: 'string', v: 'double', i: 'int' };
 const rowArb = fc.record({
@@ -19,7 +16,7 @@ const rowArb = fc.record({
 const rowsArb = fc.array(rowArb, { maxLength: 30 }).map((rs) => rs.map((r, i) => ({ ...r, i })));
 const partsArb = fc.integer({ min: 1, max: 6 });
 const masterArb = fc.constantFrom(...masters);
-const make = (m: string, rows: Row[], p: number): DataFrame => sessions.get(m)!.createDataFrame(rows, { numPartitions: p, schema });
+const make = (m: string, rows: Row[], p: number): DataFrame => session(m).createDataFrame(rows, { numPartitions: p, schema });
 
 const byJson = (a: Row, b: Row) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
 const sorted = (rows: Row[]) => [...rows].sort(byJson);
@@ -109,7 +106,7 @@ describe('joins', () => {
   it('every join type, with null and duplicate keys, shuffled or broadcast', async () => {
     await fc.assert(fc.asyncProperty(rowsArb, rightArb, partsArb, masterArb, fc.constantFrom('inner', 'left', 'right', 'full', 'left_semi', 'left_anti'), fc.boolean(),
       async (left, right, parts, master, how, useBroadcast) => {
-        const spark = sessions.get(master)!;
+        const spark = session(master);
         const l = make(master, left, parts);
         const r = spark.createDataFrame(right, { numPartitions: 2, schema: { k: 'int', w: 'int' } });
         const got = await l.join(useBroadcast ? broadcast(r) : r, 'k', how).collect();
@@ -118,7 +115,7 @@ describe('joins', () => {
   });
 
   it('joins on an equality expression between differently named columns', async () => {
-    const spark = sessions.get('local[2]')!;
+    const spark = session('local[2]');
     const users = spark.createDataFrame([{ uid: 1, name: 'ann' }, { uid: 2, name: 'bo' }]);
     const events = spark.createDataFrame([{ user: 2, amount: 5.5 }, { user: 2, amount: 1 }, { user: 3, amount: 9 }]);
     const got = await events.join(users, col('user').eq(col('uid')), 'left').orderBy('amount').collect();
@@ -130,7 +127,7 @@ describe('joins', () => {
   });
 
   it('names what is wrong', () => {
-    const spark = sessions.get('inline')!;
+    const spark = session('inline');
     const a = spark.createDataFrame([{ id: 1, x: 1 }]), b = spark.createDataFrame([{ id: 1, x: 2 }]);
     expect(() => a.join(b, 'nope')).toThrow(/key column 'nope' does not exist on the left side/);
     expect(() => a.join(b, 'id', 'sideways')).toThrow(/unsupported join type 'sideways'/);
