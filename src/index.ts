@@ -20,7 +20,6 @@ export { addInto } from './engine/aggregate.js';
 export * from './linalg/index.js';
 export { summarize, columnSums, gramMatrix, type VectorSummary } from './stat/summarizer.js';
 export * from './feature/index.js';
-export * from './clustering/index.js';
 export * from './evaluation/index.js';
 export { Pipeline, PipelineModel } from './pipeline/pipeline.js';
 export type { MLWriter, LoadOptions as StageLoadOptions } from './pipeline/ml-writable.js';

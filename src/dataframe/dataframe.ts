@@ -13,6 +13,7 @@ import { COUNT, MATERIALIZE } from './kernels.js';
 import { HASH_PARTITION, ROUND_ROBIN } from './exchange.kernels.js';
 import { AggColumn, aggregate, GroupedData } from './grouped.js';
 import { join } from './join.js';
+import { assertNoWindow, withWindowColumns } from './window-plan.js';
 import {
   CoalesceNode, ExchangeNode, FilterNode, LimitNode, MapNode, ProjectNode, SampleNode, UnionNode, type LogicalNode,
 } from './logical.js';
@@ -65,6 +66,7 @@ export class DataFrame {
 
   filter(condition: Column): DataFrame {
     if (!(condition instanceof Column)) throw new Error('filter() takes a Column expression, e.g. col("age").gt(21)');
+    assertNoWindow(condition.expr, 'filter');
     const t = resolveExpr(condition.expr, this.schema);
     if (t.kind !== 'boolean' && t.kind !== 'null') {
       throw new Error(`filter expression '${exprName(condition.expr)}' is of type ${t.kind}, not boolean`);
@@ -279,6 +281,8 @@ export class DataFrame {
 
   /** A projection with its output schema; bare column references keep their field metadata. */
   private project(exprs: Expr[], target?: StructType): DataFrame {
+    const windowed = withWindowColumns(this, exprs); // window functions (F.count('*').over(w)) are computed first
+    if (windowed !== this) return windowed.project(exprs, target);
     const fields: StructField[] = exprs.map((e, i) => {
       const t = resolveExpr(e, this.schema);
       const name = target ? target.fields[i].name : exprName(e);

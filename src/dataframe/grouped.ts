@@ -1,18 +1,21 @@
 // groupBy(...).agg(...): Spark's GroupedData. Aggregation is a shuffle by key: partial
 // aggregates per partition (map-side combine), hash-partitioned, merged and finalised.
-import { col, exprName, toColumn, type Column } from './column.js';
+import { col, exprName, toColumn, type Column, type Literal } from './column.js';
 import { AGG_FUNCTIONS, aggName, aggResultType, type AggFunction } from './aggregates.js';
 import type { DataFrame } from './dataframe.js';
 import { GROUP_MAP, type AggSpec, type GroupReducePlan } from './group.kernels.js';
 import { ExchangeNode, LogicalNode } from './logical.js';
 import type { PartitionPlan } from '../engine/protocol.js';
 import { StructType, type StructField } from './types.js';
+import { offsetFunction, windowColumn, WindowFunction, type WindowSpec } from './window.js';
 
 /** An aggregate expression: `functions.sum('v').alias('total')`. */
 export class AggColumn {
   constructor(readonly fn: AggFunction, readonly input: Column | null, readonly name?: string) {}
   alias(name: string): AggColumn { return new AggColumn(this.fn, this.input, name); }
   as(name: string): AggColumn { return this.alias(name); }
+  /** This aggregate over a window: `F.count('*').over(Window.partitionBy('user').orderBy('ts').rangeBetween(-3600, 0))`. */
+  over(window: WindowSpec): Column { return windowColumn(this.fn, this.input, window, this.name); }
 }
 
 const agg = (fn: AggFunction) => (c: string | Column) => new AggColumn(fn, toColumn(c));
@@ -23,6 +26,13 @@ export const functions = {
   count: (c?: string | Column) => new AggColumn('count', c === undefined || c === '*' ? null : toColumn(c)),
   sum: agg('sum'), avg: agg('avg'), mean: agg('mean'), min: agg('min'), max: agg('max'),
   stddev: agg('stddev'), variance: agg('variance'), countDistinct: agg('countDistinct'), first: agg('first'), last: agg('last'),
+  // Window-only functions: use with .over(window).
+  row_number: () => new WindowFunction('row_number'), rank: () => new WindowFunction('rank'), dense_rank: () => new WindowFunction('dense_rank'),
+  percent_rank: () => new WindowFunction('percent_rank'), cume_dist: () => new WindowFunction('cume_dist'),
+  /** The value `offset` rows before the current one in its window partition, else `defaultValue`. */
+  lag: (c: string | Column, offset = 1, defaultValue: Literal = null) => offsetFunction('lag', c, offset, defaultValue),
+  /** The value `offset` rows after the current one in its window partition, else `defaultValue`. */
+  lead: (c: string | Column, offset = 1, defaultValue: Literal = null) => offsetFunction('lead', c, offset, defaultValue),
 };
 
 class GroupReduceNode extends LogicalNode {
