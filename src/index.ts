@@ -32,3 +32,5 @@ export {
   type LoadOptions, type StagePersistence, type SaveContext, type LoadContext, type Metadata, type DataColumn,
   type FileSystem, type S3Config,
 } from './persistence/index.js';
+export * from './clustering/index.js';
+export * from './recommendation/index.js';

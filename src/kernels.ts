@@ -12,3 +12,5 @@ import './feature/standard-scaler.kernels.js';
 import './feature/string-indexer.kernels.js';
 import './feature/one-hot-encoder.kernels.js';
 import './evaluation/evaluation.kernels.js';
+import './clustering/kmeans.kernels.js';
+import './recommendation/als.kernels.js';
