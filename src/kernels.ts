@@ -7,6 +7,7 @@ import './dataframe/group.kernels.js';
 import './dataframe/join.kernels.js';
 import './dataframe/sort.kernels.js';
 import './dataframe/window.kernels.js';
+import './dataframe/describe.kernels.js';
 import './feature/vector-assembler.kernels.js';
 import './feature/standard-scaler.kernels.js';
 import './feature/string-indexer.kernels.js';

@@ -12,6 +12,7 @@ import { resolveExpr } from './expr.js';
 import { COUNT, MATERIALIZE } from './kernels.js';
 import { HASH_PARTITION, ROUND_ROBIN } from './exchange.kernels.js';
 import { AggColumn, aggregate, GroupedData } from './grouped.js';
+import { describe, summary } from './describe.js';
 import { join } from './join.js';
 import { assertNoWindow, withWindowColumns } from './window-plan.js';
 import {
@@ -159,6 +160,19 @@ export class DataFrame {
   /** Aggregates over the whole DataFrame: `df.agg({ v: 'max' })` or `df.agg(F.sum('v'))`. */
   agg(...specs: (AggColumn | Record<string, string>)[]): DataFrame { return new GroupedData(this, []).agg(...specs); }
 
+  /**
+   * Spark's describe: a `summary` column (count, mean, stddev, min, max) and one string column per
+   * given column (default: every numeric and string column), computed by one aggregation.
+   */
+  describe(...cols: string[]): DataFrame { return describe(this, cols); }
+
+  /**
+   * Spark's summary: the given statistics (default count, mean, stddev, min, 25%, 50%, 75%, max; also
+   * count_distinct, approx_count_distinct and any 'p%') of every numeric and string column.
+   * Percentiles are approximate as Spark's (a merged quantile sketch; exact up to 20 000 values).
+   */
+  summary(...statistics: string[]): DataFrame { return summary(this, statistics); }
+
   /** Distinct rows (grouping by every column). */
   distinct(): DataFrame {
     const vector = this.schema.fields.find((f) => f.type.kind === 'vector');
@@ -243,7 +257,7 @@ export class DataFrame {
 
   async numPartitions(): Promise<number> { return (await this.plans()).length; }
 
-  /** Spark's df.write: saves the partitions as files (csv, parquet, arrow). */
+  /** Spark's df.write: saves the partitions as files (csv, json, libsvm, parquet, arrow). */
   get write(): DataFrameWriter { return new DataFrameWriter(this); }
 
   // --- engine access for algorithms ----------------------------------------------------------

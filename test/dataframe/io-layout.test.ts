@@ -245,8 +245,8 @@ describe('bad input names the path', () => {
     await expect(df.write.csv(dest)).rejects.toThrow("CSV data source does not support vector data type (column 'features')");
     expect(fs.existsSync(dest)).toBe(false);
     await expect(spark.read.schema(df.schema).csv(dest)).rejects.toThrow("CSV data source does not support vector data type (column 'features')");
-    expect(() => df.write.format('json')).toThrow("Unsupported data source format 'json': supported formats are csv, parquet, arrow");
-    expect(() => spark.read.format('orc')).toThrow("Unsupported data source format 'orc': supported formats are csv, parquet, arrow");
+    expect(() => df.write.format('orc')).toThrow("Unsupported data source format 'orc': supported formats are csv, parquet, arrow, json, libsvm");
+    expect(() => spark.read.format('orc')).toThrow("Unsupported data source format 'orc': supported formats are csv, parquet, arrow, json, libsvm");
     expect(() => spark.read.schema('a DOUBLE, b')).toThrow(/schema: cannot parse 'b'/);
     expect(() => spark.read.schema('a DECIMAL')).toThrow(/column 'a': Unsupported data type 'DECIMAL'/);
   });

@@ -1,5 +1,6 @@
 // Executor side of the file readers and writers: the `file` plan kind (reading one partition),
-// the part-file write kernel and the distributed CSV schema inference kernel.
+// the part-file write kernel, the distributed CSV and JSON schema inference kernels and LibSVM's
+// numFeatures pass.
 import { writeFile } from 'node:fs/promises';
 import { Schema, Table, tableToIPC } from 'apache-arrow';
 import { registerInput, registerKernel } from '../../engine/kernels.js';
@@ -12,8 +13,12 @@ import type { CsvWriteOptions } from './csv-format.js';
 import { inferCsvTypes, type InferredType } from './csv-infer.js';
 import type { CsvOptions } from './csv-options.js';
 import { fsFor, withRangeReader, type S3Settings } from './files.js';
+import { batchToJson, type JsonWriteOptions } from './json-format.js';
+import { inferJsonChunk, type JsonObjectType } from './json-infer.js';
+import type { JsonOptions } from './json-options.js';
+import { batchToLibsvm, scanLibsvm, type LibsvmScan } from './libsvm.js';
 import { parquetWasm } from './parquet-wasm.js';
-import { readFilePlan, readLineAlignedRange, type FileFormat, type FilePlan } from './sources.js';
+import { readFilePlan, readLineAlignedRange, readTextSplit, type FileFormat, type FilePlan, type TextSplit } from './sources.js';
 
 registerInput('file', (plan) => readFilePlan(plan as FilePlan));
 
@@ -38,6 +43,7 @@ export interface WritePartParams {
   path: string;
   s3?: S3Settings;
   csv?: CsvWriteOptions;
+  json?: JsonWriteOptions;
   /** Parquet codec (parquet-wasm's Compression value). */
   compression?: number;
 }
@@ -63,6 +69,12 @@ async function writePart(batch: Parameters<typeof batchToCsv>[1], p: WritePartPa
   switch (p.format) {
     case 'csv':
       data = Buffer.from(batchToCsv(schemaOf(batch), batch, p.csv ?? {}), 'utf8');
+      break;
+    case 'json':
+      data = Buffer.from(batchToJson(schemaOf(batch), batch, p.json ?? { ignoreNullFields: true }), 'utf8');
+      break;
+    case 'libsvm':
+      data = Buffer.from(batchToLibsvm(schemaOf(batch), batch), 'utf8');
       break;
     case 'arrow':
       data = tableToIPC(new Table([batch]), 'file');
@@ -99,4 +111,18 @@ export const CSV_INFER = registerKernel<CsvInferParams, Promise<InferredType[]>>
   const { bytes, offset } = await withRangeReader(p.path, p.s3, (read) => readLineAlignedRange(read, p.start, p.end, p.size));
   const text = new TextDecoder('utf-8').decode(bytes);
   return inferCsvTypes(text, p.options, { skipHeader: offset === 0 && p.options.header, numColumns: p.numColumns });
+});
+
+export interface TextScanParams extends TextSplit { path: string; s3?: S3Settings }
+
+/** The record types of one JSON split (Spark's inference pass, sampled by samplingRatio). */
+export const JSON_INFER = registerKernel<TextScanParams & { options: JsonOptions }, Promise<JsonObjectType>>('io.jsonInfer', async (_batch, p) => {
+  const { text, source } = await readTextSplit(p.path, p.s3, p);
+  return inferJsonChunk(text, p.options, { source });
+});
+
+/** Records and the largest feature index of one LibSVM split (the pass that finds numFeatures). */
+export const LIBSVM_SCAN = registerKernel<TextScanParams, Promise<LibsvmScan>>('io.libsvmScan', async (_batch, p) => {
+  const { text, source } = await readTextSplit(p.path, p.s3, p);
+  return scanLibsvm(text, { source });
 });

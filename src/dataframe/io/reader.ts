@@ -12,10 +12,13 @@ import { inferCsvSchema, mergeInferredTypes, readCsvHeader, type InferredType } 
 import { resolveCsvOptions, type CsvField, type CsvOptions } from './csv-options.js';
 import { splitCsvChunkRanges } from './csv-parse.js';
 import { parseDdlSchema } from './ddl.js';
-import { isLocal, resolveDataFiles, s3SettingsOf, withRangeReader, type ConfSource, type DataFile, type S3Settings } from './files.js';
+import { isLocal, resolveDataFiles, s3SettingsOf, withRangeReader, type DataFile, type S3Settings } from './files.js';
 import { CSV_INFER, type CsvInferParams } from './io.kernels.js';
 import { byteSetting, confOf, SourceOptions, type OptionValue } from './options.js';
-import { checkFormat, plainSchema, readArrowSchema, readParquetFooter, type FileFormat, type FilePlan } from './sources.js';
+import { jsonOptionsOf, planJson } from './json-plan.js';
+import { libsvmOptionsOf, planLibsvm, type LibsvmReadOptions } from './libsvm-plan.js';
+import { emptyPlan, noData, splitFile, type ReadContext, type Split } from './planning.js';
+import { checkFormat, plainSchema, readArrowSchema, readParquetFooter, type FilePlan } from './sources.js';
 
 const MB = 1 << 20;
 /** Records of the first file that schema inference looks at, unless samplingRatio asks for a full pass. */
@@ -31,7 +34,7 @@ export class DataFrameReader {
     private readonly userSchema: StructType | null = null,
   ) {}
 
-  /** The source format: 'csv', 'parquet' or 'arrow' (default: parquet, as Spark). */
+  /** The source format: 'csv', 'json', 'libsvm', 'parquet' or 'arrow' (default: parquet, as Spark). */
   format(source: string): DataFrameReader {
     return new DataFrameReader(this.session, checkFormat(source), this.opts, this.userSchema);
   }
@@ -58,6 +61,27 @@ export class DataFrameReader {
   /** Arrow IPC files or streams (Feather v2), detected by their first bytes. */
   arrow(...paths: (string | string[])[]): Promise<DataFrame> { return this.format('arrow').load(...paths); }
 
+  /**
+   * JSON lines (one object per line; `multiLine` for one document per file), as Spark's json source.
+   * Without a schema, every record votes on the types (Spark's inference pass; `samplingRatio` samples).
+   * Quiver has no struct type: nested objects are FLATTENED into dotted columns (`{"a":{"b":1}}` gives
+   * column `a.b`, which the writer nests again); arrays are read as their JSON text, or as vectors
+   * into a vector column of a given schema. See json-parse.ts and json-infer.ts for the rules.
+   */
+  json(...paths: (string | string[])[]): Promise<DataFrame> { return this.format('json').load(...paths); }
+
+  /**
+   * LibSVM text files as Spark's libsvm source: columns `label` (double) and `features` (a sparse
+   * vector, or dense with vectorType 'dense'). Without numFeatures, a pass over the data finds the
+   * largest index, as Spark does; pass it to skip that pass.
+   */
+  libsvm(path: string | string[], options: LibsvmReadOptions = {}): Promise<DataFrame> {
+    let r: DataFrameReader = this.format('libsvm');
+    if (options.numFeatures !== undefined) r = r.option('numFeatures', options.numFeatures);
+    if (options.vectorType !== undefined) r = r.option('vectorType', options.vectorType);
+    return r.load(path);
+  }
+
   /** Reads files, directories of part files or globs; with no argument, the 'path' option. */
   async load(...paths: (string | string[])[]): Promise<DataFrame> {
     const format = checkFormat(this.fmt ?? String(confOf(this.session)?.get('spark.sql.sources.default') ?? 'parquet'));
@@ -72,10 +96,14 @@ export class DataFrameReader {
       resolveCsvOptions(this.opts.toRecord());
       if (this.userSchema) csvFieldsOf(this.userSchema);
     }
+    if (format === 'json') jsonOptionsOf(ctx);
+    if (format === 'libsvm') libsvmOptionsOf(ctx);
     const files = await resolveDataFiles(list, { recursive: this.opts.bool('recursiveFileLookup', false), s3: ctx.s3 });
-    const { schema, plans } = format === 'csv' ? await this.planCsv(ctx, files)
-      : format === 'parquet' ? await planParquet(ctx, files) : await planArrow(ctx, files);
     const engine = this.session.engine;
+    const { schema, plans } = format === 'csv' ? await this.planCsv(ctx, files)
+      : format === 'json' ? await planJson(ctx, files, engine)
+        : format === 'libsvm' ? await planLibsvm(ctx, files, engine)
+          : format === 'parquet' ? await planParquet(ctx, files) : await planArrow(ctx, files);
     return new DataFrame(this.session, new SourceNode(engine, schema, async () => plans));
   }
 
@@ -122,27 +150,6 @@ export class DataFrameReader {
     const types = partials.reduce((acc, t) => mergeInferredTypes(acc, t), fields.map((): InferredType => null));
     return fields.map((f, i) => ({ ...f, type: types[i] ?? 'string' }));
   }
-}
-
-interface ReadContext {
-  format: FileFormat;
-  opts: SourceOptions;
-  conf: ConfSource | undefined;
-  s3: S3Settings | undefined;
-  userSchema: StructType | null;
-  /** The paths as the user gave them, for errors. */
-  shown: string;
-}
-
-interface Split { file: DataFile; start: number; end: number }
-
-/** Byte ranges of about `splitBytes` (the last line of each runs into the next range's bytes). */
-function splitFile(file: DataFile, splitBytes: number): Split[] {
-  if (!(file.size > splitBytes)) return [{ file, start: 0, end: file.size }];
-  const n = Math.ceil(file.size / splitBytes);
-  return Array.from({ length: n }, (_, i) => ({
-    file, start: Math.floor((i * file.size) / n), end: Math.floor(((i + 1) * file.size) / n),
-  }));
 }
 
 /** The first records of the first file that holds any (the header and the inference sample). */
@@ -229,16 +236,4 @@ function fileSchema(schema: Parameters<typeof plainSchema>[0], path: string): St
   } catch (e) {
     throw new Error(`Cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
-}
-
-// --- common ------------------------------------------------------------------------------------
-
-
-function emptyPlan(schema: StructType): EmptyPlan {
-  return { kind: 'empty', fields: schema.fields as StructField[] };
-}
-
-function noData(ctx: ReadContext, format: string): Error {
-  return new Error(`Unable to infer schema for ${format}: no data files in ${ctx.shown} ` +
-    `(it is empty, or holds only empty files or names starting with '_' or '.'); specify the schema with .schema(...)`);
 }

@@ -1,6 +1,6 @@
 // Reading one partition of a file source inside an executor: the `file` plan kind. A plan names a
-// file (or a byte range of a CSV file, or row groups of a Parquet file) and the schema the
-// DataFrame promised; the result is ONE record batch in exactly that schema.
+// file (or a byte range of a CSV, JSON lines or LibSVM file, or row groups of a Parquet file) and
+// the schema the DataFrame promised; the result is ONE record batch in exactly that schema.
 import { Field, makeVector, RecordBatch, RecordBatchReader, Schema, tableFromIPC, Type, type Dictionary } from 'apache-arrow';
 import type { PartitionPlan } from '../../engine/protocol.js';
 import { normalizeArrowBatch } from '../arrow-ingest.js';
@@ -11,10 +11,13 @@ import type { CsvField, CsvOptions } from './csv-options.js';
 import { parseCsv } from './csv-parse.js';
 import { readCsvHeader } from './csv-infer.js';
 import { fileBlob, readWholeFile, withRangeReader, type RangeReader, type S3Settings } from './files.js';
+import type { JsonOptions } from './json-options.js';
+import { parseJson } from './json-parse.js';
+import { parseLibsvm, type LibsvmVectorType } from './libsvm.js';
 import { parquetWasm, type ParquetFile } from './parquet-wasm.js';
 
-export type FileFormat = 'csv' | 'parquet' | 'arrow';
-export const FILE_FORMATS: readonly FileFormat[] = ['csv', 'parquet', 'arrow'];
+export type FileFormat = 'csv' | 'parquet' | 'arrow' | 'json' | 'libsvm';
+export const FILE_FORMATS: readonly FileFormat[] = ['csv', 'parquet', 'arrow', 'json', 'libsvm'];
 
 /** A format name as the user gives it (any case; 'feather' and 'ipc' mean arrow). */
 export function checkFormat(source: string): FileFormat {
@@ -37,6 +40,11 @@ export interface CsvSplit {
   expectHeader?: string[];
 }
 
+/** A byte range [start, end) of a line-oriented file; lines belong to the range where they start. */
+export interface TextSplit { start: number; end: number; size: number }
+export interface JsonSplit extends TextSplit { options: JsonOptions }
+export interface LibsvmSplit extends TextSplit { numFeatures: number; vectorType: LibsvmVectorType }
+
 export interface FilePlan extends PartitionPlan {
   kind: 'file';
   format: FileFormat;
@@ -47,6 +55,8 @@ export interface FilePlan extends PartitionPlan {
   schemaSource: string;
   s3?: S3Settings;
   csv?: CsvSplit;
+  json?: JsonSplit;
+  libsvm?: LibsvmSplit;
   /** Parquet: the row groups of this partition (all when absent). */
   rowGroups?: number[];
 }
@@ -57,6 +67,14 @@ export async function readFilePlan(p: FilePlan): Promise<RecordBatch> {
     case 'csv': return readCsvSplit(p, schema);
     case 'parquet': return conform(await readParquetPart(p), schema, p);
     case 'arrow': return conform(await readArrowFile(p.path, p.s3), schema, p);
+    case 'json': {
+      const { text, source } = await readTextSplit(p.path, p.s3, p.json!);
+      return parseJson(text, schema, p.json!.options, { source });
+    }
+    case 'libsvm': {
+      const { text, source } = await readTextSplit(p.path, p.s3, p.libsvm!);
+      return parseLibsvm(text, p.libsvm!.numFeatures, p.libsvm!.vectorType, { source });
+    }
   }
   throw new Error(`Unknown file format '${String(p.format)}'`);
 }
@@ -75,6 +93,13 @@ async function readCsvSplit(p: FilePlan, schema: StructType): Promise<RecordBatc
   const source = first ? p.path : `${p.path} (split starting at byte ${offset}; line numbers count from there)`;
   const chunk = parseCsv(text, s.fields, s.options, { source, skipHeader: first && s.options.header });
   return csvChunkToBatch(schema, chunk);
+}
+
+/** The text of a line-aligned split, and how errors name it (line numbers count from the split's start). */
+export async function readTextSplit(path: string, s3: S3Settings | undefined, s: TextSplit): Promise<{ text: string; offset: number; source: string }> {
+  const { bytes, offset } = await withRangeReader(path, s3, (read) => readLineAlignedRange(read, s.start, s.end, s.size));
+  const text = utf8.decode(bytes); // strips a UTF-8 byte-order mark at the start of a file
+  return { text, offset, source: offset === 0 ? path : `${path} (split starting at byte ${offset}; line numbers count from there)` };
 }
 
 function checkHeader(text: string, s: CsvSplit, p: FilePlan): void {

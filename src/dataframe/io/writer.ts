@@ -12,6 +12,8 @@ import { csvFieldsOf } from './csv-arrow.js';
 import type { CsvWriteOptions } from './csv-format.js';
 import { resolveCsvOptions } from './csv-options.js';
 import { fsFor, s3SettingsOf } from './files.js';
+import { jsonWriteOptions } from './json-options.js';
+import { checkLibsvmSchema } from './libsvm.js';
 import { WRITE_PART, type GuardPlan, type WritePartParams, type WrittenPart } from './io.kernels.js';
 import { confOf, SourceOptions, type OptionValue } from './options.js';
 import { parquetWasm } from './parquet-wasm.js';
@@ -53,6 +55,11 @@ export class DataFrameWriter {
   parquet(path: string): Promise<void> { return this.format('parquet').save(path); }
   /** Arrow IPC files (Feather v2), one per partition. */
   arrow(path: string): Promise<void> { return this.format('arrow').save(path); }
+  /**
+   * JSON lines, one object per row; nulls left out unless ignoreNullFields=false; vectors in Spark's
+   * JSON form ({"type":1,"values":[...]}); columns read flattened from nested objects nested again.
+   */
+  json(path: string): Promise<void> { return this.format('json').save(path); }
 
   async save(path?: string): Promise<void> {
     const conf = confOf(this.df.session);
@@ -128,6 +135,16 @@ export class DataFrameWriter {
           throw new Error(`Parquet compression '${name}' is not supported; choose one of ${Object.keys(PARQUET_CODECS).join(', ')}`);
         }
         return { params: { format, compression: parquetWasm().Compression[codec.wasm] }, extension: `${codec.ext}.parquet` };
+      }
+      case 'json':
+        return { params: { format, json: jsonWriteOptions(this.opts, confOf(this.df.session)) }, extension: '.json' };
+      case 'libsvm': {
+        checkLibsvmSchema(this.df.schema);
+        const compression = String(this.opts.get('compression') ?? 'none').toLowerCase();
+        if (compression !== 'none' && compression !== 'uncompressed') {
+          throw new Error(`LibSVM compression '${compression}' is not supported; write uncompressed (compression=none)`);
+        }
+        return { params: { format }, extension: '.libsvm' };
       }
       case 'arrow': {
         const compression = String(this.opts.get('compression') ?? 'none').toLowerCase();
