@@ -34,3 +34,10 @@ export {
 } from './persistence/index.js';
 export * from './clustering/index.js';
 export * from './recommendation/index.js';
+export { PCA, PCAModel } from './feature/pca.js';
+export { LinearRegression, LinearRegressionModel } from './regression/linear.js';
+export { LinearRegressionSummary, LinearRegressionTrainingSummary } from './regression/linear-summary.js';
+export { LogisticRegression, LogisticRegressionModel } from './classification/logistic.js';
+export {
+  LogisticRegressionSummary, BinaryLogisticRegressionSummary, LogisticRegressionTrainingSummary, BinaryLogisticRegressionTrainingSummary,
+} from './classification/logistic-summary.js';

@@ -15,3 +15,8 @@ import './feature/one-hot-encoder.kernels.js';
 import './evaluation/evaluation.kernels.js';
 import './clustering/kmeans.kernels.js';
 import './recommendation/als.kernels.js';
+import './feature/pca.kernels.js';
+import './regression/linear.kernels.js';
+import './regression/linear-summary.kernels.js';
+import './classification/logistic.kernels.js';
+import './classification/summary.kernels.js';

@@ -1,11 +1,11 @@
 // Centered scatter matrices in one pass over a partition (PCA's covariance, the normal equations of
 // linear regression), and PCA's projection mapper.
 //
-// Numerics: a partition's rows are centered on the partition's own (weighted) mean before their
+// Numerics: a partition's rows are centered near the partition's own (weighted) mean before their
 // outer products are summed, and partials merge with Chan et al.'s update. Unlike XᵀX − n·μμᵀ (what
 // Spark's RowMatrix computes), this loses nothing to cancellation when means are large next to the
 // spread. Rows go through a small scratch block that stays in cache: copied (densified for sparse
-// columns), centered, then summed by `syrk`.
+// columns) and shifted, then summed by `syrk`.
 import { registerAggregator } from '../engine/kernels.js';
 import { columnOf, denseVectorData, sparseView, validityBytes, type AnyData, type SparseView } from '../dataframe/batch.js';
 import { registerMapper } from '../dataframe/mappers.js';
@@ -60,18 +60,22 @@ function scratchOf(size: number): Float64Array {
   return scratch;
 }
 
-/** Writes rows row0 .. row0+m of the input into dst (m×k, row-major). */
-export type RowFiller = (row0: number, m: number, dst: Float64Array) => void;
+/** Writes rows row0 .. row0+m of the input, minus `shift` (length k) when given, into dst (m×k, row-major). */
+export type RowFiller = (row0: number, m: number, dst: Float64Array, shift: Float64Array | null) => void;
 
 /** A filler for a dense block, optionally followed by one extra column (a label). */
 export function denseFiller(X: Float64Array, xOff: number, d: number, extra: Float64Array | null): RowFiller {
-  if (!extra) return (row0, m, dst) => dst.set(X.subarray(xOff + row0 * d, xOff + (row0 + m) * d));
-  const k = d + 1;
-  return (row0, m, dst) => {
+  const k = extra ? d + 1 : d;
+  return (row0, m, dst, shift) => {
+    if (!extra && !shift) {
+      dst.set(X.subarray(xOff + row0 * d, xOff + (row0 + m) * d));
+      return;
+    }
     for (let i = 0; i < m; i++) {
-      const p = xOff + (row0 + i) * d;
-      dst.set(X.subarray(p, p + d), i * k);
-      dst[i * k + d] = extra[row0 + i];
+      const p = xOff + (row0 + i) * d, b = i * k;
+      if (shift) for (let j = 0; j < d; j++) dst[b + j] = X[p + j] - shift[j];
+      else for (let j = 0; j < d; j++) dst[b + j] = X[p + j];
+      if (extra) dst[b + d] = extra[row0 + i] - (shift ? shift[d] : 0);
     }
   };
 }
@@ -79,27 +83,44 @@ export function denseFiller(X: Float64Array, xOff: number, d: number, extra: Flo
 /** A filler densifying a sparse view of vectors of size d, optionally followed by one extra column. */
 export function sparseFiller(sv: SparseView, d: number, extra: Float64Array | null): RowFiller {
   const k = extra ? d + 1 : d;
-  return (row0, m, dst) => {
-    dst.fill(0, 0, m * k);
+  return (row0, m, dst, shift) => {
     for (let i = 0; i < m; i++) {
       const r = row0 + i, base = i * k;
-      for (let e = sv.offsets[r]; e < sv.offsets[r + 1]; e++) dst[base + sv.indices[e]] = sv.values[e];
-      if (extra) dst[base + d] = extra[r];
+      if (shift) for (let j = 0; j < k; j++) dst[base + j] = -shift[j];
+      else dst.fill(0, base, base + k);
+      for (let e = sv.offsets[r]; e < sv.offsets[r + 1]; e++) dst[base + sv.indices[e]] += sv.values[e];
+      if (extra) dst[base + d] += extra[r];
     }
   };
 }
 
-/** The scatter of n rows of width k produced by `fill`, with optional row weights. */
+/**
+ * The scatter of n rows of width k produced by `fill`, with optional row weights, in one sweep:
+ * rows are shifted by the (weighted) mean c of the first block, a close guess of the mean μ, and the
+ * scatter about μ is then S_c − W·δδᵀ with δ = μ − c, which is small, so nothing cancels.
+ */
 export function scatterOfRows(n: number, k: number, fill: RowFiller, weights: Float64Array | null): Scatter {
   const out = zeroScatter(k);
   if (n === 0) return out;
   const rows = chunkRows(k);
   const buf = scratchOf(rows * k);
+  const shift = new Float64Array(k);
+  {
+    const m = Math.min(rows, n);
+    fill(0, m, buf, null);
+    let w0 = 0;
+    for (let i = 0; i < m; i++) {
+      const w = weights ? weights[i] : 1;
+      w0 += w;
+      for (let j = 0; j < k; j++) shift[j] += w * buf[i * k + j];
+    }
+    if (w0 > 0) for (let j = 0; j < k; j++) shift[j] /= w0;
+  }
   const sum = new Float64Array(k);
   let wSum = 0, wSq = 0;
   for (let r0 = 0; r0 < n; r0 += rows) {
     const m = Math.min(rows, n - r0);
-    fill(r0, m, buf);
+    fill(r0, m, buf, shift);
     for (let i = 0; i < m; i++) {
       const w = weights ? weights[r0 + i] : 1;
       if (w === 0) continue;
@@ -108,22 +129,21 @@ export function scatterOfRows(n: number, k: number, fill: RowFiller, weights: Fl
       const base = i * k;
       for (let j = 0; j < k; j++) sum[j] += w * buf[base + j];
     }
+    syrk(m, k, buf, out.s, 0, weights ? weights.subarray(r0, r0 + m) : undefined);
   }
   out.count = n;
   out.weightSum = wSum;
   out.weightSqSum = wSq;
-  if (wSum === 0) return out;
-  const mean = out.mean;
-  for (let j = 0; j < k; j++) mean[j] = sum[j] / wSum;
-  for (let r0 = 0; r0 < n; r0 += rows) {
-    const m = Math.min(rows, n - r0);
-    fill(r0, m, buf);
-    for (let i = 0; i < m; i++) {
-      const base = i * k;
-      for (let j = 0; j < k; j++) buf[base + j] -= mean[j];
-    }
-    syrk(m, k, buf, out.s, 0, weights ? weights.subarray(r0, r0 + m) : undefined);
+  if (wSum === 0) {
+    out.s.fill(0);
+    return out;
   }
+  const delta = sum.map((v) => v / wSum);
+  for (let a = 0; a < k; a++) {
+    const f = wSum * delta[a];
+    for (let b = a; b < k; b++) out.s[a * k + b] -= f * delta[b];
+  }
+  for (let j = 0; j < k; j++) out.mean[j] = shift[j] + delta[j];
   return out;
 }
 
@@ -145,24 +165,29 @@ export const PCA_SCATTER = registerAggregator<Scatter, PcaScatterParams>('featur
   if (valid) {
     throw new Error(`PCA: column '${p.column}' (inputCol) is null at row ${valid.indexOf(0)} of partition ${ctx.partitionIndex}; drop null vectors first`);
   }
-  let fill: RowFiller, d = p.d;
+  if (n === 0) return acc;
+  let fill: RowFiller, d = p.d, values: Float64Array, rowOf: (e: number) => number;
   if (p.sparse) {
     const sv = sparseView(data);
-    if (d < 0 && n > 0) d = sv.sizes[0];
+    if (d < 0) d = sv.sizes[0];
     for (let i = 0; i < n; i++) {
       if (sv.sizes[i] !== d) throw new Error(`PCA: column '${p.column}' holds vectors of sizes ${d} and ${sv.sizes[i]} (row ${i} of partition ${ctx.partitionIndex}); all must have one size`);
     }
-    checkFinite(sv.values, p.column, ctx.partitionIndex, (e) => rowOfEntry(sv, e));
     fill = sparseFiller(sv, d, null);
+    values = sv.values;
+    rowOf = (e) => rowOfEntry(sv, e);
   } else {
     const child = data.children[0] as AnyData;
     const off = child.offset + data.offset * d;
     const X = child.values as Float64Array;
-    checkFinite(X.subarray(off, off + n * d), p.column, ctx.partitionIndex, (e) => Math.floor(e / d));
     fill = denseFiller(X, off, d, null);
+    values = X.subarray(off, off + n * d);
+    rowOf = (e) => Math.floor(e / d);
   }
-  if (n === 0) return acc;
-  return mergeScatter(acc.count === 0 ? zeroScatter(d) : acc, scatterOfRows(n, d, fill, null));
+  const part = scatterOfRows(n, d, fill, null);
+  // A NaN or infinite value makes the scatter non-finite: only then look for it.
+  if (!part.mean.every(Number.isFinite) || !part.s.every(Number.isFinite)) checkFinite(values, p.column, ctx.partitionIndex, rowOf);
+  return mergeScatter(acc.count === 0 ? zeroScatter(d) : acc, part);
 });
 
 function rowOfEntry(sv: SparseView, e: number): number {

@@ -13,6 +13,7 @@ import { constructWithUid, ParamSpec, type ParamValues } from '../pipeline/param
 import { inputCol, outputCol } from '../pipeline/shared-params.js';
 import { Estimator, Model, ParamMap } from '../pipeline/stage.js';
 import { Identifiable } from '../pipeline/uid.js';
+import { dataTable, loadStage, matrixColumn, registerStage, vectorColumn, type LoadOptions } from '../persistence/index.js';
 import { attributeGroupMetadata, vectorSizeOf } from './attributes.js';
 import { mergeScatter, PCA_PROJECT, PCA_SCATTER, zeroScatter, type PcaProjectParams } from './pca.kernels.js';
 import { requireAbsent, requireVectorColumn } from './shared.js';
@@ -28,6 +29,12 @@ function outputField(name: string, k: number): StructField {
 }
 
 export class PCAModel extends withParams(Model, pcaParams) {
+  static readonly sparkClassName = 'org.apache.spark.ml.feature.PCAModel';
+
+  static load(path: string, options?: LoadOptions): Promise<PCAModel> {
+    return loadStage(PCAModel, path, options);
+  }
+
   /**
    * @param pc principal components, d×k column-major: column c is component c (unit length)
    * @param explainedVariance the share of the total variance each component explains, descending
@@ -89,6 +96,12 @@ export class PCAModel extends withParams(Model, pcaParams) {
 }
 
 export class PCA extends withParams(Estimator<PCAModel>, pcaParams) {
+  static readonly sparkClassName = 'org.apache.spark.ml.feature.PCA';
+
+  static load(path: string, options?: LoadOptions): Promise<PCA> {
+    return loadStage(PCA, path, options);
+  }
+
   constructor(params: ParamValues<PCA> = {}) {
     super(Identifiable.randomUID('pca'));
     this.setParamsFromObject(params);
@@ -111,7 +124,7 @@ export class PCA extends withParams(Estimator<PCAModel>, pcaParams) {
     const sparse = field.type.kind === 'vector' && field.type.encoding === 'sparse';
     const size = vectorSizeOf(field) ?? -1;
     const k = this.getK();
-    const sc = await df.treeAggregate(zeroScatter(Math.max(size, 0)), PCA_SCATTER, mergeScatter, 2, { column, sparse, d: size });
+    const sc = await df.treeAggregate(zeroScatter(0), PCA_SCATTER, mergeScatter, 2, { column, sparse, d: size });
     if (sc.count === 0) throw new Error(`PCA: column '${column}' (inputCol) has no rows to fit on (empty DataFrame)`);
     if (sc.count <= 1) throw new Error(`PCA: cannot compute the covariance of column '${column}' from ${sc.count} row; at least 2 rows are needed`);
     const d = sc.k;
@@ -150,3 +163,16 @@ function normalizeSign(v: Float64Array): void {
   for (let i = 1; i < v.length; i++) if (Math.abs(v[i]) > Math.abs(v[best])) best = i;
   if (v[best] < 0) for (let i = 0; i < v.length; i++) v[i] = -v[i];
 }
+
+// Spark's data/ for PCAModel: one row (pc: matrix, explainedVariance: vector).
+registerStage(PCAModel, {
+  save: (model, out) => out.writeData(dataTable({ pc: matrixColumn([model.pc]), explainedVariance: vectorColumn([model.explainedVariance]) })),
+  async load(ctx) {
+    const data = (await ctx.readData()).requireRows(1);
+    const pc = data.matrix('pc'), ev = data.vector('explainedVariance').toDense();
+    // Spark writes pc column-major; keep that layout whatever the file says.
+    const colMajor = new DenseMatrix(pc.numRows, pc.numCols, pc.toArray());
+    return ctx.construct(() => new PCAModel(colMajor, ev));
+  },
+});
+registerStage(PCA);

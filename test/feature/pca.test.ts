@@ -152,3 +152,35 @@ describe('PCA', () => {
     await expect(model.transform(sparseWide).collect()).rejects.toThrow(/size 3 at row 0, but the model was fitted on vectors of size 2/);
   });
 });
+
+describe('PCA persistence', () => {
+  it('save → load → transform is identical, with Spark\'s data columns (pc, explainedVariance)', async () => {
+    const { mkdtemp, rm, readFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { load, readDataDir, fileSystemFor } = await import('../../src/persistence/index.js');
+    const root = await mkdtemp(join(tmpdir(), 'quiver-pca-'));
+    try {
+      const df = spark.createDataFrame(docRows());
+      const pca = new PCA({ k: 2, inputCol: 'features', outputCol: 'o' });
+      await pca.save(join(root, 'pca'));
+      expect((await PCA.load(join(root, 'pca'))).getK()).toBe(2);
+      const model = await pca.fit(df);
+      const path = join(root, 'model');
+      await model.save(path);
+      const meta = JSON.parse(await readFile(join(path, 'metadata', 'part-00000'), 'utf8'));
+      expect(meta.class).toBe('org.apache.spark.ml.feature.PCAModel');
+      expect((await readDataDir(fileSystemFor(path), path)).schema.fields.map((f) => f.name)).toEqual(['pc', 'explainedVariance']);
+      const loaded = await PCAModel.load(path);
+      expect(loaded.uid).toBe(model.uid);
+      expect(Array.from(loaded.pc.toArray())).toEqual(Array.from(model.pc.toArray()));
+      expect(Array.from(loaded.explainedVariance.values)).toEqual(Array.from(model.explainedVariance.values));
+      expect(await loaded.transform(df).collect()).toEqual(await model.transform(df).collect());
+      expect(await load(path)).toBeInstanceOf(PCAModel);
+      await expect(model.save(path)).rejects.toThrow(/exists/);
+      await expect(PCA.load(path)).rejects.toThrow(/PCAModel/);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});
