@@ -41,3 +41,5 @@ export { LogisticRegression, LogisticRegressionModel } from './classification/lo
 export {
   LogisticRegressionSummary, BinaryLogisticRegressionSummary, LogisticRegressionTrainingSummary, BinaryLogisticRegressionTrainingSummary,
 } from './classification/logistic-summary.js';
+export { ParamGridBuilder, CrossValidator, CrossValidatorModel, TrainValidationSplit, TrainValidationSplitModel } from './tuning/index.js';
+export { ParamMap } from './pipeline/params-map.js';
