@@ -37,6 +37,33 @@ interface WorkerSlot {
   retired: boolean;
 }
 
+/** Node options that shape how modules load and warn; workers need the same ones as the driver. */
+const INHERITED_FLAGS = ['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C',
+  '--enable-source-maps', '--no-warnings', '--no-deprecation', '--trace-warnings'];
+const INHERITED_PREFIX = '--experimental-';
+/** Options whose value may follow as a separate argument. */
+const TAKES_VALUE = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader', '--conditions', '-C',
+  '--input-type', '--title', '--eval', '-e', '--print', '-p']);
+
+/**
+ * The driver's options a worker should share. Workers reject V8 options (--max-old-space-size) and
+ * entry-only ones (--input-type for `node -e`), so only module-loading and warning flags are kept.
+ */
+export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const name = arg.split('=')[0];
+    const separateValue = TAKES_VALUE.has(name) && !arg.includes('=') && i + 1 < argv.length;
+    if (INHERITED_FLAGS.includes(name) || name.startsWith(INHERITED_PREFIX)) {
+      out.push(arg);
+      if (separateValue) out.push(argv[i + 1]);
+    }
+    if (separateValue) i++;
+  }
+  return out;
+}
+
 let nextTaskId = 1;
 const MAX_START_FAILURES = 3;
 
@@ -235,9 +262,7 @@ export class WorkerPool implements Executor {
 
   private spawn(): WorkerSlot {
     const limits = this.options.workerHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.workerHeapMb } } : {};
-    // Flags such as --input-type (for `node -e`) apply to the main entry only; a worker given them fails to start.
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type') && a !== '-e' && a !== '--eval');
-    const worker = new Worker(workerEntry(), { ...limits, execArgv, stdout: false, stderr: false });
+    const worker = new Worker(workerEntry(), { ...limits, execArgv: workerExecArgv(), stdout: false, stderr: false });
     const slot: WorkerSlot = { worker, ready: false, current: null, blocks: new Set(), broadcasts: new Set(), lastError: null, retired: false };
     worker.on('message', (m: ExecutorMessage) => this.onMessage(slot, m));
     worker.on('error', (e: Error) => { slot.lastError = e; });

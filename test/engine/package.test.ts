@@ -35,3 +35,21 @@ describe('the built package', () => {
     expect(r.status).toBe(0); // a hang would hit the 60 s timeout and give status null
   });
 });
+
+describe('worker options', () => {
+  it('keeps module-loading flags and drops V8 and entry-only ones', async () => {
+    const { workerExecArgv } = await import('../../src/engine/worker-pool.js');
+    expect(workerExecArgv(['--max-old-space-size=8192', '--import', 'tsx', '--input-type', 'module', '--enable-source-maps', '--experimental-vm-modules', '--stack-size=2000', '-r', './x.cjs']))
+      .toEqual(['--import', 'tsx', '--enable-source-maps', '--experimental-vm-modules', '-r', './x.cjs']);
+  });
+
+  it('starts workers in a process run with a V8 heap flag', () => {
+    const r = spawnSync(process.execPath, ['--max-old-space-size=4096', '--input-type=module', '-e', `
+      import { Session } from 'quiver';
+      const spark = Session.builder().master('local[2]').getOrCreate();
+      console.log(await spark.createDataFrame([{ a: 1 }]).count());
+      await spark.stop();`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout.trim()).toBe('1');
+    expect(r.status).toBe(0);
+  });
+});
