@@ -4,6 +4,9 @@
  * is loaded and applied in a fresh process with the same result.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -139,9 +142,11 @@ describe('pipelines on S3', () => {
 });
 
 describe('done means', () => {
-  it('a pipeline fitted, saved to S3, loaded in a fresh process and applied gives the same rows', async () => {
-    const rows = [{ a: 1.5, b: 2 }, { a: 2.5, b: 7 }, { a: 6.5, b: -1 }, { a: -3, b: 0.25 }];
-    const data = spark.createDataFrame(rows, { numPartitions: 2 });
+  it('a pipeline fitted on a CSV, saved to S3, loaded in a fresh process and applied gives the same rows', async () => {
+    const csvDir = mkdtempSync(join(tmpdir(), 'quiver-done-means-'));
+    const csvPath = join(csvDir, 'data.csv');
+    writeFileSync(csvPath, 'a,b\n1.5,2\n2.5,7\n6.5,-1\n-3,0.25\n');
+    const data = await spark.read.option('header', true).option('inferSchema', true).csv(csvPath);
     const pipeline = new Pipeline({
       stages: [
         new VectorAssembler({ inputCols: ['a', 'b'], outputCol: 'features' }),
@@ -155,12 +160,13 @@ describe('done means', () => {
 
     const child = fileURLToPath(new URL('./ml-load-child.ts', import.meta.url));
     const tsx = fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
-    const { stdout } = await promisify(execFile)(tsx, [child, path, s3.endpoint, JSON.stringify(rows)], {
+    const { stdout } = await promisify(execFile)(tsx, [child, path, s3.endpoint, csvPath], {
       env: { ...process.env, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' },
       timeout: 60_000,
     });
     const result = JSON.parse(stdout) as { stages: string[]; rows: unknown[] };
     expect(result.stages).toEqual(['VectorAssembler', 'StandardScalerModel']);
     expect(result.rows).toEqual(before);
+    rmSync(csvDir, { recursive: true, force: true });
   });
 });
