@@ -20,6 +20,7 @@ export { addInto } from './engine/aggregate.js';
 export * from './linalg/index.js';
 export { summarize, columnSums, gramMatrix, type VectorSummary } from './stat/summarizer.js';
 export * from './feature/index.js';
+export * from './clustering/index.js';
 export * from './evaluation/index.js';
 export { Pipeline, PipelineModel } from './pipeline/pipeline.js';
 export type { MLWriter, LoadOptions as StageLoadOptions } from './pipeline/ml-writable.js';
@@ -32,8 +33,6 @@ export {
   type LoadOptions, type StagePersistence, type SaveContext, type LoadContext, type Metadata, type DataColumn,
   type FileSystem, type S3Config,
 } from './persistence/index.js';
-export * from './clustering/index.js';
-export * from './recommendation/index.js';
 export { PCA, PCAModel } from './feature/pca.js';
 export { LinearRegression, LinearRegressionModel } from './regression/linear.js';
 export { LinearRegressionSummary, LinearRegressionTrainingSummary } from './regression/linear-summary.js';
@@ -41,5 +40,13 @@ export { LogisticRegression, LogisticRegressionModel } from './classification/lo
 export {
   LogisticRegressionSummary, BinaryLogisticRegressionSummary, LogisticRegressionTrainingSummary, BinaryLogisticRegressionTrainingSummary,
 } from './classification/logistic-summary.js';
+export * from './recommendation/index.js';
+export { DecisionTreeClassifier, DecisionTreeClassificationModel } from './classification/decision-tree.js';
+export { RandomForestClassifier, RandomForestClassificationModel } from './classification/random-forest.js';
+export { GBTClassifier, GBTClassificationModel } from './classification/gbt.js';
+export { DecisionTreeRegressor, DecisionTreeRegressionModel } from './regression/decision-tree.js';
+export { RandomForestRegressor, RandomForestRegressionModel } from './regression/random-forest.js';
+export { GBTRegressor, GBTRegressionModel } from './regression/gbt.js';
+export { TreeNodes, type Node as TreeNode, type Split as TreeSplit } from './tree/nodes.js';
 export { ParamGridBuilder, CrossValidator, CrossValidatorModel, TrainValidationSplit, TrainValidationSplitModel } from './tuning/index.js';
 export { ParamMap } from './pipeline/params-map.js';
