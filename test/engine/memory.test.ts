@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeData, RecordBatch, Schema, Field, FixedSizeList, Float64, Struct, Table } from 'apache-arrow';
 import { Session, StorageLevel, col, columnSums } from '../../src/index.js';
+import { collectGarbage } from '../../src/engine/gc.js';
 
 const MB = 2 ** 20;
 const dirs: string[] = [];
@@ -41,6 +42,7 @@ describe('memory limit', () => {
       const df = spark.createDataFrame(table(n, d), { numPartitions: 12 })
         .withColumn('scaled', col('features')) // a derived DataFrame, so the cache holds its own blocks
         .persist(StorageLevel.MEMORY_AND_DISK);
+      collectGarbage();
       const rssBefore = process.memoryUsage().rss;
       for (let round = 0; round < 5; round++) {
         expect(Array.from(await columnSums(df, 'features'))).toEqual(expectedSums(n, d));
@@ -52,6 +54,7 @@ describe('memory limit', () => {
       expect(blocks.stats.peakMemoryBytes).toBeLessThan(12 * MB + 4 * 3.3 * MB);
       expect(blocks.memoryBytes).toBeLessThanOrEqual(12 * MB);
       // Resident memory grows by far less than source + cache (77 MB) would take if kept in memory.
+      collectGarbage();
       const grown = process.memoryUsage().rss - rssBefore;
       expect(grown).toBeLessThan(60 * MB);
       const spillDir = readdirSync(dir);

@@ -80,7 +80,8 @@ export function inferCsvTypes(
     for (let i = 0; i < m; i++) {
       const s = tokens[i];
       const level = levels[i];
-      if (s === null || s === '' || s === options.nullValue || level === L_STRING) continue;
+      // An empty field is null only when it is the nullValue; otherwise no number parses from it, so it votes string.
+      if (s === null || s === options.nullValue || level === L_STRING) continue;
       levels[i] = join(level, classify(s, level, options));
     }
   }
