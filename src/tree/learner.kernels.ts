@@ -294,22 +294,33 @@ function accumulateColumns(data: TreeData, state: ForestState, pt: PassTree, L: 
 }
 
 /** Histograms bigger than this (bytes) are built column by column, node by node. */
-const ROW_MAJOR_MAX_BYTES = 256 * 1024;
+let ROW_MAJOR_MAX_BYTES = 256 * 1024;
+
+/** For tests: the size above which this thread builds histograms column-major (returns the previous one). */
+export function setRowMajorLimit(bytes: number): number {
+  const previous = ROW_MAJOR_MAX_BYTES;
+  ROW_MAJOR_MAX_BYTES = bytes;
+  return previous;
+}
 
 /** The WebAssembly route + row-major accumulation: the same work as the JavaScript path, on the arena. */
-function buildHistogramsWasm(data: TreeData, state: ForestState, pt: PassTree, L: StatsLayout, r0: number, r1: number, segment: number, B: number): Float64Array {
+function buildHistogramsWasm(data: TreeData, state: ForestState, pt: PassTree, L: StatsLayout, r0: number, r1: number, segment: number, B: number, rowMajor: boolean): Float64Array {
   const k = new WasmKernels(data.memory!);
   const numSlots = pt.slotHist.length - 1, histLen = pt.slotHist[numSlots];
   const routeLen = pt.routeFeat.length, slotLen = pt.slotOf.length, F = pt.featList.length, rows = r1 - r0;
   const S = L.S;
   // Scratch layout, 8-byte aligned pieces.
-  const sizes = [rows * 4, rows * 4, (numSlots + 1) * 4, routeLen * 4, routeLen * 4, routeLen * B, routeLen, slotLen * 4, (numSlots + 1) * 4, F * 4, F * 4, histLen * 8, numSlots * 4, data.d * 4];
+  const col = rowMajor ? 0 : 1;
+  const sizes = [rows * 4, rows * 4, (numSlots + 1) * 4, routeLen * 4, routeLen * 4, routeLen * B, routeLen, slotLen * 4, (numSlots + 1) * 4, F * 4, F * 4, histLen * 8, numSlots * 4, data.d * 4,
+    // Column-major scratch: rows by slot, positions, gathered row stats.
+    col * rows * 4, col * numSlots * 4, col * rows * 8, col * rows * 8, col * rows * 8, col * rows * 8, col * rows * 4];
   const at: number[] = [];
   let total = 0;
   for (const size of sizes) { at.push(total); total += Math.ceil(Math.max(size, 8) / 8) * 8; }
   const base = k.scratch(total);
   const p = at.map((o) => base + o);
-  const [pRow, pSlot, pCounts, pRouteFeat, pRouteLeft, pRouteMask, pRouteClosed, pSlotOf, pSlotFeat, pFeatList, pFo, pHist, pSb, pFoAll] = p;
+  const [pRow, pSlot, pCounts, pRouteFeat, pRouteLeft, pRouteMask, pRouteClosed, pSlotOf, pSlotFeat, pFeatList, pFo, pHist, pSb, pFoAll,
+    pOrder, pPos, pGw, pGa, pGb, pGc, pGlab] = p;
   const buf = data.memory!.buffer;
   new Int32Array(buf, pCounts, numSlots + 1).fill(0);
   new Int32Array(buf, pRouteFeat, routeLen).set(pt.routeFeat);
@@ -334,7 +345,13 @@ function buildHistogramsWasm(data: TreeData, state: ForestState, pt: PassTree, L
   if (m > 0) {
     const kind = L.impurity === 'gini' || L.impurity === 'entropy' ? 0 : L.impurity === 'variance' ? 1 : L.hessian ? 2 : 3;
     const ci = L.countIndex >= 0 ? L.countIndex * 8 : -1;
-    if (F === numSlots * data.d) {
+    if (!rowMajor) {
+      x[`accCol${kind}_${wide}`](
+        m, pRow, pSlot, pCounts, numSlots, pOrder, pPos, pGw, pGa, pGb, pGc, pGlab,
+        ptr(bag), ptr(data.weights), ptr(data.labels), ptr(state.grad?.[pt.t]), ptr(state.hess?.[pt.t]),
+        ptr(data.binsT), data.n, pSlotFeat, pFeatList, pFo, pHist, S * 8, ci,
+      );
+    } else if (F === numSlots * data.d) {
       // Every slot lists all features in order: the kernel walks the row's codes in sequence.
       const sbv = new Int32Array(buf, pSb, numSlots), foAll = new Int32Array(buf, pFoAll, data.d);
       for (let s = 0; s < numSlots; s++) sbv[s] = pHist + pt.slotHist[s] * 8;
@@ -357,7 +374,7 @@ function buildHistogramsWasm(data: TreeData, state: ForestState, pt: PassTree, L
 export function buildHistograms(data: TreeData, state: ForestState, pt: PassTree, L: StatsLayout, r0: number, r1: number, segment: number, B: number): Float64Array {
   const numSlots = pt.slotHist.length - 1;
   const rowMajor = pt.slotHist[numSlots] * 8 <= ROW_MAJOR_MAX_BYTES;
-  if (rowMajor && data.memory && state.inArena) return buildHistogramsWasm(data, state, pt, L, r0, r1, segment, B);
+  if (data.memory && state.inArena) return buildHistogramsWasm(data, state, pt, L, r0, r1, segment, B, rowMajor);
   ensureScratch(r1 - r0);
   const counts = new Int32Array(numSlots + 1);
   const m = routeAndCollect(data, state, pt, r0, r1, segment, B, counts);

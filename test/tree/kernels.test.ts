@@ -5,6 +5,7 @@ import { trainForest, type ForestOptions } from '../../src/tree/forest.js';
 import { trainGBT, type GbtOptions } from '../../src/tree/gbt.js';
 import type { TreeNodes } from '../../src/tree/nodes.js';
 import { chunkGroups, rowRanges } from '../../src/tree/learner.js';
+import { setRowMajorLimit } from '../../src/tree/learner.kernels.js';
 
 const spark = Session.builder().master('local[2]').create();
 afterAll(async () => { await spark.stop(); });
@@ -64,6 +65,45 @@ describe('the WebAssembly and JavaScript kernels grow the same trees, bit for bi
       expect(a.weights).toEqual(b.weights);
     });
   }
+});
+
+describe('column-major histograms (many nodes) match row-major ones', () => {
+  it('in both kernels, for every statistics layout', async () => {
+    // Inline, so that the limit set here is the one the kernels see.
+    const inline = Session.builder().master('inline').create();
+    try {
+      const df = inline.createDataFrame(Array.from({ length: 1500 }, (_, i) => {
+        const x = Array.from({ length: 6 }, (_, j) => ((i * (j + 3) * 7919) % 1000) / 1000);
+        return { label: i % 3, y: x[0] * x[1] + x[2], features: Vectors.dense(x), w: 1 + (i % 4) };
+      }), { numPartitions: 2 });
+      const cases: Partial<ForestOptions>[] = [
+        { classification: true, impurity: 'gini', numTrees: 4, featureSubsetStrategy: 'sqrt', bootstrap: true },
+        { classification: true, impurity: 'entropy', numTrees: 1, weightCol: 'w' },
+        { classification: false, impurity: 'variance', labelCol: 'y', numTrees: 4, featureSubsetStrategy: 'onethird', bootstrap: true, weightCol: 'w' },
+      ];
+      for (const c of cases) {
+        const o = { ...base, maxDepth: 8, featureSubsetStrategy: 'all', bootstrap: false, subsamplingRate: 1, ...c } as ForestOptions;
+        const rows = await trainForest(df, o);
+        const previous = setRowMajorLimit(0);
+        try {
+          same((await trainForest(df, { ...o, wasm: true })).trees, rows.trees);
+          same((await trainForest(df, { ...o, wasm: false })).trees, rows.trees);
+        } finally {
+          setRowMajorLimit(previous);
+        }
+      }
+      const o: GbtOptions = { ...base, labelCol: 'y', classification: false, lossType: 'squared', maxDepth: 4, maxIter: 4, stepSize: 0.3, subsamplingRate: 1, featureSubsetStrategy: 'all', validationTol: 0.01 };
+      const rows = await trainGBT(df, o);
+      const previous = setRowMajorLimit(0);
+      try {
+        same((await trainGBT(df, o)).trees, rows.trees);
+      } finally {
+        setRowMajorLimit(previous);
+      }
+    } finally {
+      await inline.stop();
+    }
+  });
 });
 
 describe('row ranges', () => {

@@ -190,6 +190,86 @@ function accumulateAllFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
   return f;
 }
 
+/**
+ * Column-major accumulation (accumulateColumns): rows grouped by slot (stable), each slot's row
+ * stats gathered once, then each of its features' code column read for those rows.
+ */
+function accumulateColumnsFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
+  const f = new Fn(`accCol${kind}_${wide ? 16 : 8}`, [
+    ['m', I32], ['rowBuf', I32], ['slotBuf', I32], ['counts', I32], ['numSlots', I32], ['order', I32], ['pos', I32],
+    ['gw', I32], ['ga', I32], ['gb', I32], ['gc', I32], ['glab', I32],
+    ['bag', I32], ['weights', I32], ['labels', I32], ['grad', I32], ['hess', I32],
+    ['binsT', I32], ['n', I32], ['slotFeat', I32], ['featList', I32], ['fo', I32], ['hist', I32], ['S8', I32], ['ci', I32],
+  ], [['s', I32], ['i', I32], ['r', I32], ['p', I32], ['a', I32], ['b', I32], ['j', I32], ['col', I32], ['base', I32], ['o', I32],
+    ['c', F64], ['w', F64], ['x', F64]]);
+  // counts[s + 1] holds slot s's rows: make them starts, and pos the running positions.
+  f.for('s', () => f.i32(0), () => f.get('numSlots'), () => {
+    f.get('counts').get('s').i32(1).add().i32(2).shl().add().set('p');
+    f.get('p').get('p').loadI32().addr4('counts', 's').loadI32().add().storeI32();
+    f.addr4('pos', 's').addr4('counts', 's').loadI32().storeI32();
+  });
+  f.for('i', () => f.i32(0), () => f.get('m'), () => {
+    f.addr4('slotBuf', 'i').loadI32().set('s');
+    f.addr4('pos', 's').loadI32().set('p');
+    f.addr4('order', 'p').addr4('rowBuf', 'i').loadI32().storeI32();
+    f.addr4('pos', 's').get('p').i32(1).add().storeI32();
+  });
+  const feature = (load: () => void) => {
+    // o = base + code(order[i]) * S8
+    f.get('base');
+    f.get('col').addr4('order', 'i').loadI32();
+    if (wide) f.i32(1).shl().add().loadU16(); else f.add().loadU8();
+    f.get('S8').mul().add().set('o');
+    load();
+  };
+  const addAt = (offset: number, arr: string) => { f.get('o').get('o').loadF64(offset).addr8(arr, 'i').loadF64().fadd().storeF64(offset); };
+  f.for('s', () => f.i32(0), () => f.get('numSlots'), () => {
+    f.addr4('counts', 's').loadI32().set('a');
+    f.get('counts').get('s').i32(1).add().i32(2).shl().add().loadI32().set('b');
+    f.get('a').get('b').eq().brIf('s');
+    f.for('i', () => f.get('a'), () => f.get('b'), () => {
+      f.addr4('order', 'i').loadI32().set('r');
+      f.get('bag').i32(0).ltS().if(() => { f.f64(1).set('c'); }, () => { f.get('bag').get('r').add().loadU8().fromU32().set('c'); });
+      f.get('weights').i32(0).ltS().if(() => { f.get('c').set('w'); }, () => { f.get('c').addr8('weights', 'r').loadF64().fmul().set('w'); });
+      f.addr8('gw', 'i').get('w').storeF64();
+      f.addr8('gc', 'i').get('c').storeF64();
+      if (kind === 0) {
+        f.addr4('glab', 'i').addr8('labels', 'r').loadF64().emit(0xaa).i32(3).shl().storeI32();
+      } else if (kind === 1) {
+        f.addr8('labels', 'r').loadF64().set('x');
+        f.addr8('ga', 'i').get('w').get('x').fmul().storeF64();
+        f.addr8('gb', 'i').get('w').get('x').fmul().get('x').fmul().storeF64();
+      } else {
+        f.addr8('ga', 'i').addr8('grad', 'r').loadF64().get('w').fmul().storeF64();
+        if (kind === 2) f.addr8('gb', 'i').addr8('hess', 'r').loadF64().get('w').fmul().storeF64();
+      }
+    });
+    f.for('j', () => f.addr4('slotFeat', 's').loadI32(), () => f.get('slotFeat').get('s').i32(1).add().i32(2).shl().add().loadI32(), () => {
+      f.addr4('featList', 'j').loadI32().get('n').mul();
+      if (wide) f.i32(1).shl();
+      f.get('binsT').add().set('col');
+      f.get('hist').addr4('fo', 'j').loadI32().add().set('base');
+      f.for('i', () => f.get('a'), () => f.get('b'), () => {
+        feature(() => {
+          if (kind === 0) {
+            f.get('o').addr4('glab', 'i').loadI32().add().get('o').addr4('glab', 'i').loadI32().add().loadF64().addr8('gw', 'i').loadF64().fadd().storeF64();
+          } else if (kind === 1) {
+            addAt(0, 'gw'); addAt(8, 'ga'); addAt(16, 'gb');
+          } else if (kind === 2) {
+            addAt(0, 'ga'); addAt(8, 'gb'); addAt(16, 'gw');
+          } else {
+            addAt(0, 'ga'); addAt(8, 'gw');
+          }
+          f.get('ci').i32(0).geS().if(() => {
+            f.get('o').get('ci').add().get('o').get('ci').add().loadF64().addr8('gc', 'i').loadF64().fadd().storeF64();
+          });
+        });
+      });
+    });
+  });
+  return f;
+}
+
 let moduleBytes: Uint8Array | null = null;
 let compiled: object | null = null;
 
@@ -198,7 +278,7 @@ function compiledModule(): object {
     const fns: Fn[] = [];
     for (const wide of [false, true]) {
       fns.push(routeFn(wide));
-      for (const kind of [0, 1, 2, 3] as const) fns.push(accumulateFn(wide, kind), accumulateAllFn(wide, kind));
+      for (const kind of [0, 1, 2, 3] as const) fns.push(accumulateFn(wide, kind), accumulateAllFn(wide, kind), accumulateColumnsFn(wide, kind));
     }
     moduleBytes = wasmModule(fns, MAX_PAGES);
     compiled = new WA.Module(moduleBytes);
