@@ -14,7 +14,7 @@ import { makeBatch, utf8Data } from './batch.js';
 import { col, type Column } from './column.js';
 import type { DataFrame } from './dataframe.js';
 import { QUANTILE_SKETCH, emptySketch, mergeSketches, sketchQuantile, type QuantileSketch, type SketchParams } from './describe.kernels.js';
-import { formatDouble } from './format.js';
+import { formatDouble } from '../linalg/format.js';
 import { aggregate, functions, type AggColumn } from './grouped.js';
 import { StageNode } from './logical.js';
 import { StructType, isNumeric, type StructField } from './types.js';

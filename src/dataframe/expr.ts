@@ -7,7 +7,7 @@ import {
   booleanData, columnOf, decodeUtf8Column, primitiveData, unpackBits, utf8Data, validityBytes, type AnyData,
 } from './batch.js';
 import { unknownColumn, type DataType, type StructType, typeName } from './types.js';
-import { formatDouble } from './format.js';
+import { formatDouble } from '../linalg/format.js';
 import { udfFromSource, type UdfFunction } from './udf.js';
 
 type Kind = DataType['kind'] | 'null';

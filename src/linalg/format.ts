@@ -5,7 +5,8 @@
 /**
  * Formats a double as Java's `Double.toString` does, which is what Spark prints:
  * `1.0`, `0.001`, `1234567.0`, `1.0E7`, `1.0E-4`, `-0.0`, `NaN`, `Infinity`.
- * Digits are the shortest that round-trip (JavaScript's choice, and Java's since JDK 19).
+ * Digits are the shortest that round-trip (JavaScript's choice, and Java's since JDK 19); where one
+ * digit is not the closest decimal, Java prints two (4.9E-324, not 5.0E-324).
  */
 export function formatDouble(x: number): string {
   if (Number.isNaN(x)) return 'NaN';
@@ -18,9 +19,14 @@ export function formatDouble(x: number): string {
     const s = String(x);
     return s.includes('.') ? s : `${s}.0`;
   }
-  const [mantissa, exponent] = x.toExponential().split('e');
+  let e = x.toExponential();
+  if (!e.includes('.')) {
+    const two = x.toExponential(1);
+    if (two[x < 0 ? 3 : 2] !== '0') e = two;
+  }
+  const [mantissa, exponent] = e.split('e');
   const m = mantissa.includes('.') ? mantissa : `${mantissa}.0`;
-  return `${m}E${exponent.startsWith('+') ? exponent.slice(1) : exponent}`;
+  return `${m}E${Number(exponent)}`;
 }
 
 /** A JSON number, or Spark's string spelling of a non-finite one (JSON has no NaN or Infinity). */
@@ -65,4 +71,18 @@ export function toFloat64Array(op: string, name: string, values: ArrayLike<numbe
     out[i] = v;
   }
   return out;
+}
+
+/** A JSON object from text or an already-parsed value; errors name the operation. */
+export function parseJsonObject(op: string, json: unknown): Record<string, unknown> {
+  let obj = json;
+  if (typeof json === 'string') {
+    try {
+      obj = JSON.parse(json);
+    } catch (e) {
+      throw new SyntaxError(`${op}: invalid JSON: ${(e as Error).message}`);
+    }
+  }
+  if (obj === null || typeof obj !== 'object') throw new TypeError(`${op}: expected a JSON object`);
+  return obj as Record<string, unknown>;
 }

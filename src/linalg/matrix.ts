@@ -10,6 +10,7 @@ import {
   formatDouble,
   toFloat64Array,
   type JsonDouble,
+  parseJsonObject,
 } from './format.js';
 import { DenseVector, SparseVector, type Vector } from './vectors.js';
 
@@ -201,16 +202,7 @@ function dense(numRows: number, numCols: number, values: ArrayLike<number>): Den
 
 function fromJSON(json: string | DenseMatrixJSON): DenseMatrix {
   const op = 'Matrices.fromJSON';
-  let obj: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      obj = JSON.parse(json);
-    } catch (e) {
-      throw new SyntaxError(`${op}: invalid JSON: ${(e as Error).message}`);
-    }
-  }
-  if (obj === null || typeof obj !== 'object') throw new TypeError(`${op}: expected a JSON object`);
-  const o = obj as Record<string, unknown>;
+  const o = parseJsonObject(op, json);
   if (o.type !== 1) throw new TypeError(`${op}: only dense matrices ("type":1) are supported, got ${JSON.stringify(o.type)}`);
   if (typeof o.numRows !== 'number' || typeof o.numCols !== 'number' || !Array.isArray(o.values)) {
     throw new TypeError(`${op}: "numRows", "numCols" and "values" are required`);

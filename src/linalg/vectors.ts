@@ -13,6 +13,7 @@ import {
   formatDouble,
   toFloat64Array,
   type JsonDouble,
+  parseJsonObject,
 } from './format.js';
 
 export type Vector = DenseVector | SparseVector;
@@ -476,16 +477,7 @@ function sqdist(a: Vector, b: Vector): number {
 
 function fromJSON(json: string | VectorJSON): Vector {
   const op = 'Vectors.fromJSON';
-  let obj: unknown = json;
-  if (typeof json === 'string') {
-    try {
-      obj = JSON.parse(json);
-    } catch (e) {
-      throw new SyntaxError(`${op}: invalid JSON: ${(e as Error).message}`);
-    }
-  }
-  if (obj === null || typeof obj !== 'object') throw new TypeError(`${op}: expected a JSON object`);
-  const o = obj as Record<string, unknown>;
+  const o = parseJsonObject(op, json);
   const decode = (vs: unknown, name: string): Float64Array => {
     if (!Array.isArray(vs)) throw new TypeError(`${op}: "${name}" must be an array`);
     return Float64Array.from(vs, (v, k) => decodeJsonDouble(v, `${op}: ${name}[${k}]`));

@@ -1,3 +1,4 @@
+import { formatDouble } from '../linalg/format.js';
 import type { Identifiable } from './uid.js';
 import type { Validator } from './params-validators.js';
 
@@ -19,20 +20,6 @@ export interface ParamKind<T> {
   fromJSON(json: JsonValue): T;
   /** As Spark (Scala's toString) shows the value: doubles as Java does, "1.0E-6", "0.0". */
   format(value: T): string;
-}
-
-/** Java's `Double.toString`: "0.0", "100.0", "0.001", "1.0E-4", "1.0E7", "NaN", "Infinity". */
-export function formatDouble(x: number): string {
-  if (Number.isNaN(x)) return 'NaN';
-  if (!Number.isFinite(x)) return x > 0 ? 'Infinity' : '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(x);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const plain = String(x); // JavaScript prints this range without an exponent
-    return plain.includes('.') ? plain : `${plain}.0`;
-  }
-  const [mantissa, exponent] = x.toExponential().split('e') as [string, string];
-  return `${mantissa.includes('.') ? mantissa : `${mantissa}.0`}E${Number(exponent)}`;
 }
 
 function kind<T>(
@@ -240,3 +227,5 @@ export class ParamPair<T> {
     param.validate(value);
   }
 }
+
+export { formatDouble };

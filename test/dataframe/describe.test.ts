@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Session, StructType, Vectors, col, type DataFrame, type Row } from '../../src/index.js';
 import { emptySketch, mergeSketches, sketchOf, sketchQuantile } from '../../src/dataframe/describe.kernels.js';
-import { formatDouble } from '../../src/dataframe/format.js';
+import { formatDouble } from '../../src/linalg/format.js';
 
 let spark: Session;
 let inline: Session;

@@ -1,6 +1,7 @@
 // Rows -> CSV text with Spark's writer semantics (univocity CsvWriter as Spark configures it):
 // whitespace trimmed by default, fields quoted only when needed, quotes escaped with the escape
 // character, null -> nullValue, empty string -> "", numbers printed as Java prints them.
+import { formatDouble } from '../../linalg/format.js';
 import { charCodeOption, type CsvFieldType, type CsvOptions } from './csv-options.js';
 
 export interface CsvWriteOptions extends Partial<CsvOptions> {
@@ -158,32 +159,5 @@ function integerText(v: number): string {
   return Math.abs(v) < 1e21 ? String(v) : BigInt(v).toString();
 }
 
-/**
- * Java's Double.toString: plain notation with at least one fraction digit for 1e-3 <= |x| < 1e7
- * ('1.0', '0.001'), else computerized scientific notation ('1.0E10', '1.5E-4'); NaN, Infinity.
- * The digits are the shortest that round-trip (at least two when one digit is not the closest), as JDK 19+.
- */
-export function formatJavaDouble(x: number): string {
-  if (x !== x) return 'NaN';
-  if (x === Infinity) return 'Infinity';
-  if (x === -Infinity) return '-Infinity';
-  if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
-  const ax = x < 0 ? -x : x;
-  if (ax >= 1e-3 && ax < 1e7) {
-    // JS prints this range in plain notation with the same shortest digits; Java adds '.0'.
-    const s = String(x);
-    return s.indexOf('.') < 0 ? s + '.0' : s;
-  }
-  let e = x.toExponential(); // shortest round-trip digits: "-1.2345e+21"
-  const neg = x < 0;
-  // With one shortest digit Java picks the closest of the 1- and 2-digit decimals (4.9E-324, not 5.0E-324).
-  if (e.indexOf('.') < 0) {
-    const two = x.toExponential(1);
-    if (two.charCodeAt(neg ? 3 : 2) !== 48) e = two;
-  }
-  const at = e.indexOf('e');
-  const digits = e.slice(neg ? 1 : 0, at).replace('.', '');
-  const exp = Number(e.slice(at + 1));
-  const body = digits[0] + '.' + (digits.length > 1 ? digits.slice(1) : '0') + 'E' + exp;
-  return neg ? '-' + body : body;
-}
+/** Java's Double.toString, as Spark writes doubles (see linalg/format.ts). */
+export const formatJavaDouble = formatDouble;
