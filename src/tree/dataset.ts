@@ -79,11 +79,23 @@ export function continuousThresholds(values: Float64Array, weights: Float64Array
 }
 
 /** Distinct values (ascending) of column j of a row-major sample, with their summed weights. */
-function distinctWeighted(sample: Float64Array, weights: Float64Array, nc: number, j: number): { values: Float64Array; weights: Float64Array; total: number } {
+function distinctWeighted(sample: Float64Array, weights: Float64Array, nc: number, j: number, unit: boolean): { values: Float64Array; weights: Float64Array; total: number } {
   const m = weights.length;
-  const idx = Array.from({ length: m }, (_, i) => i).sort((a, b) => sample[a * nc + j] - sample[b * nc + j]);
   const values: number[] = [], sums: number[] = [];
   let total = 0;
+  if (unit) {
+    // Every weight is 1: a numeric sort of the column and run lengths (the same sums, exactly).
+    const column = new Float64Array(m);
+    for (let i = 0; i < m; i++) column[i] = sample[i * nc + j];
+    column.sort();
+    for (let i = 0; i < m; i++) {
+      const v = column[i];
+      if (values.length && values[values.length - 1] === v) sums[sums.length - 1] += 1;
+      else { values.push(v); sums.push(1); }
+    }
+    return { values: Float64Array.from(values), weights: Float64Array.from(sums), total: m };
+  }
+  const idx = Array.from({ length: m }, (_, i) => i).sort((a, b) => sample[a * nc + j] - sample[b * nc + j]);
   for (const i of idx) {
     const v = sample[i * nc + j], w = weights[i];
     total += w;
@@ -180,8 +192,9 @@ export async function prepareDataset(df: DataFrame, o: DatasetOptions): Promise<
     const sample = new Float64Array(m * nc), sw = new Float64Array(m);
     let pos = 0;
     for (const p of parts) { sample.set(p.values, pos * nc); sw.set(p.weights, pos); pos += p.weights.length; }
+    const unit = sw.every((w) => w === 1);
     for (let j = 0; j < nc; j++) {
-      const { values, weights, total } = distinctWeighted(sample, sw, nc, j);
+      const { values, weights, total } = distinctWeighted(sample, sw, nc, j, unit);
       thresholds[continuous[j]] = continuousThresholds(values, weights, maxPossibleBins - 1, total);
     }
   }

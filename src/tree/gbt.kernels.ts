@@ -11,6 +11,9 @@ import type { ForestState } from './learner.kernels.js';
 import type { PackedForest } from './predict.kernels.js';
 import { leafOf } from './predict.kernels.js';
 import { rowUniform } from './random.js';
+import { exp } from './exp.js';
+import { WasmKernels } from './wasm/kernels.js';
+import { WASM_GBT_LOSSES } from './wasm/gbt.js';
 
 /**
  * Losses, with predictions in the model's units: for 'logistic' F with P(y=1) = 1/(1+exp(-2F))
@@ -85,7 +88,12 @@ export const GBT_UPDATE = registerKernel<{ base: GbtUpdateParams; chunks: [numbe
 
 /** One round's update over rows [p.r0, p.r1): also run at the start of the next tree's root pass. */
 export function gbtUpdate(data: TreeData, st: GbtState, p: GbtUpdateParams): { error: number; weight: number } {
-  const { bins, d, labels, weights, validation } = data;
+  const wasmLoss = WASM_GBT_LOSSES.indexOf((p.gradientLoss ?? 'squared') as (typeof WASM_GBT_LOSSES)[number]);
+  if (data.memory && st.inArena && p.R === 1 && wasmLoss >= 0) {
+    gbtUpdateWasm(data, st, p, wasmLoss as 0 | 1 | 2);
+    return validationError(data, st, p);
+  }
+  const { bins, d, labels, validation } = data;
   const { pred } = st;
   const R = p.R, B = p.maxBins, r0 = p.r0, r1 = p.r1;
   const bag = st.bag[0];
@@ -110,16 +118,8 @@ export function gbtUpdate(data: TreeData, st: GbtState, p: GbtUpdateParams): { e
     }
   }
   // 2. Validation error; validation rows are never sampled.
-  let error = 0, weight = 0;
-  if (validation) {
-    for (let r = r0; r < r1; r++) {
-      if (!validation[r]) continue;
-      const w = weights ? weights[r] : 1;
-      error += w * rowError(p.errorLoss, labels[r], pred, r * R, R);
-      weight += w;
-      if (bag) bag[r] = 0;
-    }
-  }
+  const { error, weight } = validationError(data, st, p);
+  if (validation && bag) for (let r = r0; r < r1; r++) if (validation[r]) bag[r] = 0;
   const loss = p.gradientLoss;
   if (!loss) return { error, weight };
   // 3. The next round's sample (Bernoulli(rate) without replacement, or every training row).
@@ -142,7 +142,7 @@ export function gbtUpdate(data: TreeData, st: GbtState, p: GbtUpdateParams): { e
       // In margin units m = 2F: g = p - y, h = p (1 - p).
       const h0 = st.hess![0]!;
       for (let r = r0; r < r1; r++) {
-        const q = 1 / (1 + Math.exp(-2 * pred[r]));
+        const q = 1 / (1 + exp(-2 * pred[r]));
         g0[r] = q - labels[r];
         h0[r] = Math.max(q * (1 - q), 1e-16);
       }
@@ -166,6 +166,45 @@ export function gbtUpdate(data: TreeData, st: GbtState, p: GbtUpdateParams): { e
     }
   }
   return { error, weight };
+}
+
+/** Σ weight × error over the validation rows of [r0, r1), and Σ weight (after the predictions are updated). */
+function validationError(data: TreeData, st: GbtState, p: GbtUpdateParams): { error: number; weight: number } {
+  const { labels, weights, validation } = data;
+  let error = 0, weight = 0;
+  if (!validation) return { error, weight };
+  for (let r = p.r0; r < p.r1; r++) {
+    if (!validation[r]) continue;
+    const w = weights ? weights[r] : 1;
+    error += w * rowError(p.errorLoss, labels[r], st.pred, r * p.R, p.R);
+    weight += w;
+  }
+  return { error, weight };
+}
+
+/** gbtUpdate for one tree per round on the arena (wasm/gbt.ts), but for the validation error. */
+function gbtUpdateWasm(data: TreeData, st: GbtState, p: GbtUpdateParams, loss: 0 | 1 | 2): void {
+  const k = new WasmKernels(data.memory!);
+  const t = p.previous?.[0] ?? null;
+  const B = p.maxBins;
+  // The previous tree's tables in this thread's scratch region, 8-byte aligned.
+  const parts: [ArrayBufferView, number][] = t
+    ? [[t.routeFeat, 4], [t.routeLeft, 4], [t.routeMask, 1], [t.value, 8], [t.feat, 4], [t.left, 4], [t.mask, 1]]
+    : [];
+  let total = 0;
+  const at = parts.map(([a]) => { const o = total; total += Math.ceil(Math.max(a.byteLength, 8) / 8) * 8; return o; });
+  const base = k.scratch(total);
+  const buf = data.memory!.buffer;
+  parts.forEach(([a], i) => new Uint8Array(buf, base + at[i], a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
+  const [pRouteFeat, pRouteLeft, pRouteMask, pValue, pFeat, pLeft, pMask] = t ? at.map((o) => base + o) : [0, 0, 0, 0, 0, 0, 0];
+  const ptr = (a: ArrayBufferView | null | undefined) => (a ? a.byteOffset : -1);
+  const wide = data.bins instanceof Uint16Array ? 16 : 8;
+  k.exports[`gbtUpdate${loss}_${wide}`](
+    p.r0, p.r1, ptr(st.node[0]), ptr(st.bag[0]), ptr(data.bins), data.d, B, t ? 1 : 0,
+    t ? t.routeBase : 0, t ? t.routeFeat.length : 0, pRouteFeat, pRouteLeft, pRouteMask, pValue, pFeat, pLeft, pMask,
+    ptr(st.pred), ptr(data.labels), ptr(st.grad![0]), ptr(st.hess?.[0]), ptr(data.validation),
+    p.rate < 1 ? 1 : 0, p.rate, p.roundSeedHash, p.gradientLoss ? 1 : 0,
+  );
 }
 
 export interface GbtEvaluateParams {

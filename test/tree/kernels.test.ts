@@ -13,11 +13,11 @@ afterAll(async () => { await spark.stop(); });
 function data(n: number, classes: number, weighted: boolean) {
   let s = 17;
   const u = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 4294967296; };
-  return spark.createDataFrame(Array.from({ length: n }, () => {
+  return spark.createDataFrame(Array.from({ length: n }, (_, i) => {
     const x = Array.from({ length: 8 }, u);
     const f = Math.sin(5 * x[0]) + x[1] * x[2] + 0.3 * u();
     const label = classes === 0 ? f : Math.min(classes - 1, Math.floor(((f + 1) / 2.5) * classes));
-    return { label: Math.max(0, label), features: Vectors.dense(x), w: weighted ? 0.5 + u() : 1 };
+    return { label: Math.max(0, label), features: Vectors.dense(x), w: weighted ? 0.5 + u() : 1, held: i % 5 === 0 };
   }), { numPartitions: 3 });
 }
 
@@ -54,15 +54,19 @@ describe('the WebAssembly and JavaScript kernels grow the same trees, bit for bi
   const boosts: [string, Partial<GbtOptions>, number][] = [
     ['logistic GBT (hessians in the bins), subsampled', { classification: true, lossType: 'logistic', subsamplingRate: 0.7 }, 2],
     ['squared-loss GBT (unit hessians)', { classification: false, lossType: 'squared' }, 0],
+    ['absolute-loss GBT, weighted', { classification: false, lossType: 'absolute', weightCol: 'w' }, 0],
+    ['logistic GBT with validation rows and early stopping', { classification: true, lossType: 'logistic', validationIndicatorCol: 'held', subsamplingRate: 0.8 }, 2],
     ['softmax GBT (one tree per class, local mode)', { classification: true, lossType: 'logistic' }, 4],
   ];
   for (const [name, opts, classes] of boosts) {
     it(name, async () => {
-      const df = data(2500, classes, false);
+      const df = data(2500, classes, !!opts.weightCol);
       const o = { ...base, maxDepth: 4, maxIter: 6, stepSize: 0.3, subsamplingRate: 1, featureSubsetStrategy: 'all', validationTol: 0.01, ...opts } as GbtOptions;
       const a = await trainGBT(df, { ...o, wasm: true }), b = await trainGBT(df, { ...o, wasm: false });
       same(a.trees, b.trees);
       expect(a.weights).toEqual(b.weights);
+      expect(a.validationErrors).toEqual(b.validationErrors);
+      if (opts.validationIndicatorCol) expect(a.validationErrors.length).toBeGreaterThan(0);
     });
   }
 });

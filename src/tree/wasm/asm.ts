@@ -77,13 +77,24 @@ export class Fn {
   sub(): this { return this.emit(0x6b); }
   mul(): this { return this.emit(0x6c); }
   and(): this { return this.emit(0x71); }
+  xor(): this { return this.emit(0x73); }
   shl(): this { return this.emit(0x74); }
   shrU(): this { return this.emit(0x76); }
   // f64
   fadd(): this { return this.emit(0xa0); }
   fsub(): this { return this.emit(0xa1); }
   fmul(): this { return this.emit(0xa2); }
+  fdiv(): this { return this.emit(0xa3); }
+  fmin(): this { return this.emit(0xa4); }
+  fmax(): this { return this.emit(0xa5); }
+  floor(): this { return this.emit(0x9c); }
+  flt(): this { return this.emit(0x63); }
+  fge(): this { return this.emit(0x66); }
   fromU32(): this { return this.emit(0xb8); }
+  /** i32.trunc_sat_f64_s: no trap on NaN or overflow. */
+  truncSat(): this { return this.emit(0xfc, 0x02); }
+  /** 2^k for the i32 k on the stack (k + 1023 in the exponent field; k in [-1022, 1023]). */
+  pow2(): this { return this.i32(1023).add().emit(0xad /* i64.extend_i32_u */, 0x42, 52 /* i64.const 52 */, 0x86 /* i64.shl */, 0xbf /* f64.reinterpret_i64 */); }
   drop(): this { return this.emit(0x1a); }
   select(): this { return this.emit(0x1b); }
 
@@ -116,6 +127,16 @@ export class Fn {
     this.block(label, body);
     this.inc(v);
     this.br(`${label}_top`);
+    this.emit(0x0b); this.labels.pop();
+    this.emit(0x0b); this.labels.pop();
+    return this;
+  }
+
+  /** `while (true) body`: `br(label)` goes round again, `br(label + '_exit')` leaves, as does falling off the end. */
+  loop(label: string, body: () => void): this {
+    this.emit(0x02, 0x40); this.labels.push(`${label}_exit`);
+    this.emit(0x03, 0x40); this.labels.push(label);
+    body();
     this.emit(0x0b); this.labels.pop();
     this.emit(0x0b); this.labels.pop();
     return this;

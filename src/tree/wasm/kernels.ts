@@ -4,6 +4,7 @@
 // arithmetic in the same order as the JavaScript loops in learner.kernels.ts, so either path gives
 // the same trees to the bit. All pointers are byte offsets in the arena; -1 stands for "none".
 import { F64, Fn, I32, wasmModule } from './asm.js';
+import { gbtUpdateFn } from './gbt.js';
 
 /** The parts of the WebAssembly API used here (the project's lib settings do not declare it). */
 export interface WasmMemory { readonly buffer: SharedArrayBuffer; grow(pages: number): number }
@@ -279,6 +280,7 @@ function compiledModule(): object {
     for (const wide of [false, true]) {
       fns.push(routeFn(wide));
       for (const kind of [0, 1, 2, 3] as const) fns.push(accumulateFn(wide, kind), accumulateAllFn(wide, kind), accumulateColumnsFn(wide, kind));
+      for (const loss of [0, 1, 2] as const) fns.push(gbtUpdateFn(wide, loss));
     }
     moduleBytes = wasmModule(fns, MAX_PAGES);
     compiled = new WA.Module(moduleBytes);
