@@ -84,6 +84,7 @@ export class Session implements SessionLike {
       workerHeapMb: conf.has('quiver.worker.heapMb') ? Number(conf.get('quiver.worker.heapMb')) : undefined,
       memoryLimit: conf.has('quiver.memory.limit') ? parseBytes('quiver.memory.limit', conf.get('quiver.memory.limit') as string) : undefined,
       localDir: conf.has('quiver.local.dir') ? String(conf.get('quiver.local.dir')) : undefined,
+      spinMicros: spinMicrosOf(conf),
     });
     this.read = new DataFrameReader(this);
   }
@@ -168,4 +169,13 @@ function toSchema(schema: StructType | Record<string, string>, rows: readonly Ro
     }
     return { name, type: parseTypeName(t), nullable: true };
   }));
+}
+
+/** Executor spin-wait after a task (quiver.executor.spinMicros, default 250; 0 = sleep at once). */
+function spinMicrosOf(conf: Map<string, ConfValue>): number {
+  const raw = conf.get('quiver.executor.spinMicros') ?? process.env.QUIVER_SPIN_MICROS;
+  if (raw === undefined) return 250;
+  const v = Number(raw);
+  if (!Number.isFinite(v) || v < 0) throw new Error(`quiver.executor.spinMicros must be a non-negative number of microseconds, got ${String(raw)}`);
+  return v;
 }

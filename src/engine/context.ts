@@ -17,6 +17,8 @@ export interface EngineOptions {
   master: MasterSpec;
   maxTaskFailures: number;
   workerHeapMb?: number;
+  /** How long an executor polls for its next task before sleeping (quiver.executor.spinMicros). */
+  spinMicros?: number;
   /** Bytes of blocks kept in memory before spilling or dropping (quiver.memory.limit). */
   memoryLimit?: number;
   /** Where spill files go (quiver.local.dir); a fresh sub-directory per session. */
@@ -47,7 +49,9 @@ export class EngineContext implements PayloadSource {
     });
     this.executor = options.master.mode === 'inline'
       ? new InlineExecutor(this)
-      : new WorkerPool(this, { threads: options.master.threads, maxTaskFailures: options.maxTaskFailures, workerHeapMb: options.workerHeapMb });
+      : new WorkerPool(this, {
+        threads: options.master.threads, maxTaskFailures: options.maxTaskFailures, workerHeapMb: options.workerHeapMb, spinMicros: options.spinMicros,
+      });
   }
 
   get parallelism(): number { return this.executor.parallelism; }

@@ -10,6 +10,8 @@ export interface WorkerPoolOptions {
   maxTaskFailures: number;
   /** Heap limit per worker thread in MB (a worker over it dies and its task is retried). */
   workerHeapMb?: number;
+  /** How long an executor polls for its next task after finishing one (quiver.executor.spinMicros). */
+  spinMicros?: number;
 }
 
 interface Job {
@@ -262,7 +264,9 @@ export class WorkerPool implements Executor {
 
   private spawn(): WorkerSlot {
     const limits = this.options.workerHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: this.options.workerHeapMb } } : {};
-    const worker = new Worker(workerEntry(), { ...limits, execArgv: workerExecArgv(), stdout: false, stderr: false });
+    const worker = new Worker(workerEntry(), {
+      ...limits, execArgv: workerExecArgv(), stdout: false, stderr: false, workerData: { spinMicros: this.options.spinMicros ?? 0 },
+    });
     const slot: WorkerSlot = { worker, ready: false, current: null, blocks: new Set(), broadcasts: new Set(), lastError: null, retired: false };
     worker.on('message', (m: ExecutorMessage) => this.onMessage(slot, m));
     worker.on('error', (e: Error) => { slot.lastError = e; });

@@ -340,7 +340,8 @@ function buildHistogramsWasm(data: TreeData, state: ForestState, pt: PassTree, L
   const bag = state.bag[pt.t];
   const m = x[`route${wide}`](
     ptr(state.node[pt.t]), ptr(bag), ptr(state.active[pt.t]), ptr(state.activeCount[pt.t]), segment, r0, r1, pt.init ? 1 : 0,
-    ptr(data.bins), data.d, pt.routeBase, routeLen, pRouteFeat, pRouteLeft, pRouteMask, B, pRouteClosed, pt.slotBase, slotLen, pSlotOf, pRow, pSlot, pCounts,
+    ptr(data.bins), data.d, pt.routeBase, routeLen, pRouteFeat, pRouteLeft, pRouteMask, B, pRouteClosed, pt.slotBase, slotLen, pSlotOf, pRow, pSlot,
+    rowMajor ? -1 : pCounts,
   );
   if (m > 0) {
     const kind = L.impurity === 'gini' || L.impurity === 'entropy' ? 0 : L.impurity === 'variance' ? 1 : L.hessian ? 2 : 3;

@@ -4,7 +4,9 @@
 
 export const I32 = 0x7f;
 export const F64 = 0x7c;
-type ValType = typeof I32 | typeof F64;
+/** 128-bit SIMD vector (two f64 lanes here). */
+export const V128 = 0x7b;
+type ValType = typeof I32 | typeof F64 | typeof V128;
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -64,6 +66,13 @@ export class Fn {
   storeI32(offset = 0): this { return this.emit(0x36, 2, ...uleb(offset)); }
   storeF64(offset = 0): this { return this.emit(0x39, 3, ...uleb(offset)); }
   storeU8(offset = 0): this { return this.emit(0x3a, 0, ...uleb(offset)); }
+  // SIMD: unaligned v128 access (alignment hint 8 bytes), two f64 lanes.
+  loadV128(offset = 0): this { return this.emit(0xfd, 0x00, 3, ...uleb(offset)); }
+  storeV128(offset = 0): this { return this.emit(0xfd, 0x0b, 3, ...uleb(offset)); }
+  f64x2Splat(): this { return this.emit(0xfd, 0x14); }
+  f64x2ReplaceLane(lane: 0 | 1): this { return this.emit(0xfd, 0x22, lane); }
+  /** Lane-wise f64 addition: each lane is the same IEEE sum as f64.add. */
+  f64x2Add(): this { return this.emit(0xfd, 0xf0, 0x01); }
 
   // i32 arithmetic and comparisons
   eqz(): this { return this.emit(0x45); }

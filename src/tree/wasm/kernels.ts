@@ -3,7 +3,7 @@
 // WebAssembly.Memory holding the binned data and the per-row state, and do exactly the same
 // arithmetic in the same order as the JavaScript loops in learner.kernels.ts, so either path gives
 // the same trees to the bit. All pointers are byte offsets in the arena; -1 stands for "none".
-import { F64, Fn, I32, wasmModule } from './asm.js';
+import { F64, Fn, I32, V128, wasmModule } from './asm.js';
 import { gbtUpdateFn } from './gbt.js';
 
 /** The parts of the WebAssembly API used here (the project's lib settings do not declare it). */
@@ -68,15 +68,31 @@ function routeFn(wide: boolean): Fn {
     f.select().set('slot');
     f.addr4('rowBuf', 'm').get('r').storeI32();
     f.addr4('slotBuf', 'm').get('slot').storeI32();
-    // counts[slot + 1]++ (counts[0] takes rows outside the slots; reset below).
-    f.get('counts').get('slot').i32(1).add().i32(2).shl().add().set('p');
-    f.get('p').get('p').loadI32().i32(1).add().storeI32();
+    // counts[slot + 1]++ (counts[0] takes rows outside the slots; reset below). Only the
+    // column-major kernels read them (counts = -1 otherwise): the increments form a chain through
+    // memory whenever consecutive rows share a slot.
+    f.get('counts').i32(0).geS().if(() => {
+      f.get('counts').get('slot').i32(1).add().i32(2).shl().add().set('p');
+      f.get('p').get('p').loadI32().i32(1).add().storeI32();
+    });
     f.get('m').get('slot').i32(0).geS().add().set('m');
   });
-  f.get('counts').i32(0).storeI32();
+  f.get('counts').i32(0).geS().if(() => { f.get('counts').i32(0).storeI32(); });
   f.get('segCounts').get('segment').i32(2).shl().add().get('keep').get('r0').sub().storeI32();
   f.get('m');
   return f;
+}
+
+/**
+ * Row-major kernels add the first two stats of a bin as one two-lane SIMD addition (each lane the
+ * same IEEE sum as f64.add, so the results are those of the scalar JavaScript): `emitPair` packs
+ * the row's two values into the v128 local `v` once per row, `emitAddPair` adds it at bin `o`.
+ */
+function emitPair(f: Fn, first: string, second: string): void {
+  f.get(first).f64x2Splat().get(second).f64x2ReplaceLane(1).set('v');
+}
+function emitAddPair(f: Fn): void {
+  f.get('o').get('o').loadV128(0).get('v').f64x2Add().storeV128(0);
 }
 
 /**
@@ -89,7 +105,7 @@ function accumulateFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
     ['m', I32], ['rowBuf', I32], ['slotBuf', I32], ['bag', I32], ['weights', I32], ['labels', I32], ['grad', I32], ['hess', I32],
     ['bins', I32], ['d', I32], ['slotFeat', I32], ['featList', I32], ['fo', I32], ['hist', I32], ['S8', I32], ['ci', I32],
   ], [['i', I32], ['r', I32], ['slot', I32], ['j', I32], ['fe', I32], ['rd', I32], ['o', I32], ['lb', I32],
-    ['c', F64], ['w', F64], ['a', F64], ['b', F64]]);
+    ['c', F64], ['w', F64], ['a', F64], ['b', F64], ['v', V128]]);
   const addAt = (offset: number, value: string) => { f.get('o').get('o').loadF64(offset).get(value).fadd().storeF64(offset); };
   f.for('i', () => f.i32(0), () => f.get('m'), () => {
     f.addr4('rowBuf', 'i').loadI32().set('r');
@@ -107,6 +123,7 @@ function accumulateFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
       f.addr8('grad', 'r').loadF64().get('w').fmul().set('a'); // g
       if (kind === 2) f.addr8('hess', 'r').loadF64().get('w').fmul().set('b'); // h
     }
+    if (kind === 1) emitPair(f, 'w', 'a'); else if (kind === 2) emitPair(f, 'a', 'b'); else if (kind === 3) emitPair(f, 'a', 'w');
     f.get('r').get('d').mul().set('rd');
     f.get('slotFeat').get('slot').i32(1).add().i32(2).shl().add().loadI32().set('fe');
     f.for('j', () => f.addr4('slotFeat', 'slot').loadI32(), () => f.get('fe'), () => {
@@ -118,11 +135,11 @@ function accumulateFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
       if (kind === 0) {
         f.get('o').get('lb').add().get('o').get('lb').add().loadF64().get('w').fadd().storeF64();
       } else if (kind === 1) {
-        addAt(0, 'w'); addAt(8, 'a'); addAt(16, 'b');
+        emitAddPair(f); addAt(16, 'b'); // [w, wy] then wyy
       } else if (kind === 2) {
-        addAt(0, 'a'); addAt(8, 'b'); addAt(16, 'w');
+        emitAddPair(f); addAt(16, 'w'); // [g, h] then w
       } else {
-        addAt(0, 'a'); addAt(8, 'w');
+        emitAddPair(f); // [g, w]
       }
       f.get('ci').i32(0).geS().if(() => {
         f.get('o').get('ci').add().get('o').get('ci').add().loadF64().get('c').fadd().storeF64();
@@ -141,7 +158,7 @@ function accumulateAllFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
     ['m', I32], ['rowBuf', I32], ['slotBuf', I32], ['bag', I32], ['weights', I32], ['labels', I32], ['grad', I32], ['hess', I32],
     ['bins', I32], ['d', I32], ['sb', I32], ['foAll', I32], ['S8', I32], ['ci', I32],
   ], [['i', I32], ['r', I32], ['base', I32], ['j', I32], ['pb', I32], ['pf', I32], ['o', I32], ['lb', I32],
-    ['c', F64], ['w', F64], ['a', F64], ['b', F64]]);
+    ['c', F64], ['w', F64], ['a', F64], ['b', F64], ['v', V128]]);
   const addAt = (offset: number, value: string) => { f.get('o').get('o').loadF64(offset).get(value).fadd().storeF64(offset); };
   f.for('i', () => f.i32(0), () => f.get('m'), () => {
     f.addr4('rowBuf', 'i').loadI32().set('r');
@@ -158,6 +175,7 @@ function accumulateAllFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
       f.addr8('grad', 'r').loadF64().get('w').fmul().set('a');
       if (kind === 2) f.addr8('hess', 'r').loadF64().get('w').fmul().set('b');
     }
+    if (kind === 1) emitPair(f, 'w', 'a'); else if (kind === 2) emitPair(f, 'a', 'b'); else if (kind === 3) emitPair(f, 'a', 'w');
     // pb: the row's first code; pf: the first feature offset.
     f.get('r').get('d').mul();
     if (wide) f.i32(1).shl();
@@ -170,11 +188,11 @@ function accumulateAllFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
       if (kind === 0) {
         f.get('o').get('o').loadF64().get('w').fadd().storeF64();
       } else if (kind === 1) {
-        addAt(0, 'w'); addAt(8, 'a'); addAt(16, 'b');
+        emitAddPair(f); addAt(16, 'b'); // [w, wy] then wyy
       } else if (kind === 2) {
-        addAt(0, 'a'); addAt(8, 'b'); addAt(16, 'w');
+        emitAddPair(f); addAt(16, 'w'); // [g, h] then w
       } else {
-        addAt(0, 'a'); addAt(8, 'w');
+        emitAddPair(f); // [g, w]
       }
       f.get('ci').i32(0).geS().if(() => {
         // For classes the count sits at ci from the bin start, not from the class.
