@@ -111,6 +111,27 @@ describe.each(['local', 'local[2]'] as const)('worker failures on %s', (master) 
   });
 });
 
+describe('executor spin-wait (quiver.executor.spinMicros)', () => {
+  it('gives the same results whether executors poll for work or sleep at once', async () => {
+    for (const spin of [0, 20000]) {
+      const spark = Session.builder().master('local[2]').config('quiver.executor.spinMicros', spin).create();
+      try {
+        // Many short jobs one after another (the polled case) and jobs with more tasks than threads.
+        for (let i = 0; i < 30; i++) expect(await numbers(spark, 50 + i, 1 + (i % 5)).count()).toBe(50 + i);
+        const sums = await numbers(spark, 1000, 7).groupBy('k').count().orderBy('k').collect();
+        expect(sums.map((r) => r.count)).toEqual(Array.from({ length: 7 }, (_, k) => Math.floor((1000 - k + 6) / 7)));
+      } finally {
+        await spark.stop();
+      }
+    }
+  });
+
+  it('rejects a negative or non-numeric setting, naming it', () => {
+    expect(() => Session.builder().master('inline').config('quiver.executor.spinMicros', -1).create()).toThrow(/quiver.executor.spinMicros.*-1/);
+    expect(() => Session.builder().master('inline').config('quiver.executor.spinMicros', 'fast').create()).toThrow(/quiver.executor.spinMicros.*fast/);
+  });
+});
+
 describe('parallel execution', () => {
   it('runs tasks at the same time on local[2] (two tasks meet in shared memory)', async () => {
     const spark = sessions.get('local[2]')!;
