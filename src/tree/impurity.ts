@@ -257,16 +257,7 @@ export class SplitSearch {
       const gl = left[0], hl = left[hi], gr = right[0], hr = right[hi];
       const il = wl === 0 || hl === 0 ? 0 : -(gl * gl) / (hl * wl);
       const ir = wr === 0 || hr === 0 ? 0 : -(gr * gr) / (hr * wr);
-      const w = wl + wr;
-      const gain = parentImpurity - (wl / w) * il - (wr / w) * ir;
-      if (!(gain >= r.minInfoGain) || !(gain > best.gain)) continue;
-      best.valid = true;
-      best.gain = gain;
-      best.left.set(left);
-      best.right.set(right);
-      best.leftImpurity = il;
-      best.rightImpurity = ir;
-      found = i;
+      if (this.record(best, parentImpurity, wl, wr, il, ir)) found = i;
     }
     return found;
   }
@@ -279,14 +270,18 @@ export class SplitSearch {
     if (cl < r.minInstancesPerNode || cr < r.minInstancesPerNode) return false;
     const wl = weightOf(L, left, 0), wr = weightOf(L, right, 0);
     if (wl < r.minWeightPerNode || wr < r.minWeightPerNode) return false;
-    const il = impurityOf(L, left, 0), ir = impurityOf(L, right, 0);
+    return this.record(best, parentImpurity, wl, wr, impurityOf(L, left, 0), impurityOf(L, right, 0));
+  }
+
+  /** The gain of the split this.left | this.right; kept in `best` when it passes minInfoGain and is strictly better. */
+  private record(best: SplitChoice, parentImpurity: number, wl: number, wr: number, il: number, ir: number): boolean {
     const w = wl + wr;
     const gain = parentImpurity - (wl / w) * il - (wr / w) * ir;
-    if (!(gain >= r.minInfoGain) || !(gain > best.gain)) return false;
+    if (!(gain >= this.rules.minInfoGain) || !(gain > best.gain)) return false;
     best.valid = true;
     best.gain = gain;
-    best.left.set(left);
-    best.right.set(right);
+    best.left.set(this.left);
+    best.right.set(this.right);
     best.leftImpurity = il;
     best.rightImpurity = ir;
     return true;

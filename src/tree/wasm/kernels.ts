@@ -96,6 +96,33 @@ function emitAddPair(f: Fn): void {
 }
 
 /**
+ * A listed row's weights and stats (row-major kernels; local r): c = bag[r] or 1, w = c × weight
+ * or c, and lb = class × 8 (classes), or a, b and the pair v: [w, wy] + wyy (variance),
+ * [g, h] + w (newton with hessians), [g, w] (newton).
+ */
+function emitRowStats(f: Fn, kind: 0 | 1 | 2 | 3): void {
+  f.get('bag').i32(0).ltS().if(() => { f.f64(1).set('c'); }, () => { f.get('bag').get('r').add().loadU8().fromU32().set('c'); });
+  f.get('weights').i32(0).ltS().if(() => { f.get('c').set('w'); }, () => { f.get('c').addr8('weights', 'r').loadF64().fmul().set('w'); });
+  if (kind === 0) {
+    f.addr8('labels', 'r').loadF64().emit(0xaa /* i32.trunc_f64_s */).i32(3).shl().set('lb');
+  } else if (kind === 1) {
+    f.get('w').addr8('labels', 'r').loadF64().fmul().set('a');
+    f.get('a').addr8('labels', 'r').loadF64().fmul().set('b');
+    emitPair(f, 'w', 'a');
+  } else {
+    f.addr8('grad', 'r').loadF64().get('w').fmul().set('a');
+    if (kind === 2) { f.addr8('hess', 'r').loadF64().get('w').fmul().set('b'); emitPair(f, 'a', 'b'); } else emitPair(f, 'a', 'w');
+  }
+}
+
+/** Adds emitRowStats' pair, and the third stat where there is one, at bin `o`. */
+function emitAddStats(f: Fn, kind: 1 | 2 | 3): void {
+  emitAddPair(f);
+  const third = kind === 1 ? 'b' : kind === 2 ? 'w' : null;
+  if (third) f.get('o').get('o').loadF64(16).get(third).fadd().storeF64(16);
+}
+
+/**
  * Row-major accumulation (accumulateRows): for every listed row, the row's weight w = bag × weight,
  * then for each of its slot's features the bin's stats. `kind` 0 = classes, 1 = variance,
  * 2 = newton [G, H, W], 3 = newton [G, W]. `ci`: byte offset of the raw count in a bin, or -1.
@@ -106,24 +133,10 @@ function accumulateFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
     ['bins', I32], ['d', I32], ['slotFeat', I32], ['featList', I32], ['fo', I32], ['hist', I32], ['S8', I32], ['ci', I32],
   ], [['i', I32], ['r', I32], ['slot', I32], ['j', I32], ['fe', I32], ['rd', I32], ['o', I32], ['lb', I32],
     ['c', F64], ['w', F64], ['a', F64], ['b', F64], ['v', V128]]);
-  const addAt = (offset: number, value: string) => { f.get('o').get('o').loadF64(offset).get(value).fadd().storeF64(offset); };
   f.for('i', () => f.i32(0), () => f.get('m'), () => {
     f.addr4('rowBuf', 'i').loadI32().set('r');
     f.addr4('slotBuf', 'i').loadI32().set('slot');
-    // c = bag[r] (or 1); w = weights ? c * weights[r] : c
-    f.get('bag').i32(0).ltS().if(() => { f.f64(1).set('c'); }, () => { f.get('bag').get('r').add().loadU8().fromU32().set('c'); });
-    f.get('weights').i32(0).ltS().if(() => { f.get('c').set('w'); }, () => { f.get('c').addr8('weights', 'r').loadF64().fmul().set('w'); });
-    if (kind === 0) {
-      // lb = labels[r] * 8 (class offset in bytes)
-      f.addr8('labels', 'r').loadF64().emit(0xaa /* i32.trunc_f64_s */).i32(3).shl().set('lb');
-    } else if (kind === 1) {
-      f.get('w').addr8('labels', 'r').loadF64().fmul().set('a'); // wy
-      f.get('a').addr8('labels', 'r').loadF64().fmul().set('b'); // wyy
-    } else {
-      f.addr8('grad', 'r').loadF64().get('w').fmul().set('a'); // g
-      if (kind === 2) f.addr8('hess', 'r').loadF64().get('w').fmul().set('b'); // h
-    }
-    if (kind === 1) emitPair(f, 'w', 'a'); else if (kind === 2) emitPair(f, 'a', 'b'); else if (kind === 3) emitPair(f, 'a', 'w');
+    emitRowStats(f, kind);
     f.get('r').get('d').mul().set('rd');
     f.get('slotFeat').get('slot').i32(1).add().i32(2).shl().add().loadI32().set('fe');
     f.for('j', () => f.addr4('slotFeat', 'slot').loadI32(), () => f.get('fe'), () => {
@@ -134,12 +147,8 @@ function accumulateFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
       f.get('S8').mul().add().set('o');
       if (kind === 0) {
         f.get('o').get('lb').add().get('o').get('lb').add().loadF64().get('w').fadd().storeF64();
-      } else if (kind === 1) {
-        emitAddPair(f); addAt(16, 'b'); // [w, wy] then wyy
-      } else if (kind === 2) {
-        emitAddPair(f); addAt(16, 'w'); // [g, h] then w
       } else {
-        emitAddPair(f); // [g, w]
+        emitAddStats(f, kind);
       }
       f.get('ci').i32(0).geS().if(() => {
         f.get('o').get('ci').add().get('o').get('ci').add().loadF64().get('c').fadd().storeF64();
@@ -159,23 +168,11 @@ function accumulateAllFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
     ['bins', I32], ['d', I32], ['sb', I32], ['foAll', I32], ['S8', I32], ['ci', I32],
   ], [['i', I32], ['r', I32], ['base', I32], ['j', I32], ['pb', I32], ['pf', I32], ['o', I32], ['lb', I32],
     ['c', F64], ['w', F64], ['a', F64], ['b', F64], ['v', V128]]);
-  const addAt = (offset: number, value: string) => { f.get('o').get('o').loadF64(offset).get(value).fadd().storeF64(offset); };
   f.for('i', () => f.i32(0), () => f.get('m'), () => {
     f.addr4('rowBuf', 'i').loadI32().set('r');
     f.get('sb').get('slotBuf').get('i').i32(2).shl().add().loadI32().i32(2).shl().add().loadI32().set('base');
-    f.get('bag').i32(0).ltS().if(() => { f.f64(1).set('c'); }, () => { f.get('bag').get('r').add().loadU8().fromU32().set('c'); });
-    f.get('weights').i32(0).ltS().if(() => { f.get('c').set('w'); }, () => { f.get('c').addr8('weights', 'r').loadF64().fmul().set('w'); });
-    if (kind === 0) {
-      f.addr8('labels', 'r').loadF64().emit(0xaa /* i32.trunc_f64_s */).i32(3).shl().set('lb');
-      f.get('base').get('lb').add().set('base');
-    } else if (kind === 1) {
-      f.get('w').addr8('labels', 'r').loadF64().fmul().set('a');
-      f.get('a').addr8('labels', 'r').loadF64().fmul().set('b');
-    } else {
-      f.addr8('grad', 'r').loadF64().get('w').fmul().set('a');
-      if (kind === 2) f.addr8('hess', 'r').loadF64().get('w').fmul().set('b');
-    }
-    if (kind === 1) emitPair(f, 'w', 'a'); else if (kind === 2) emitPair(f, 'a', 'b'); else if (kind === 3) emitPair(f, 'a', 'w');
+    emitRowStats(f, kind);
+    if (kind === 0) f.get('base').get('lb').add().set('base');
     // pb: the row's first code; pf: the first feature offset.
     f.get('r').get('d').mul();
     if (wide) f.i32(1).shl();
@@ -187,12 +184,8 @@ function accumulateAllFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
       f.get('S8').mul().add().set('o');
       if (kind === 0) {
         f.get('o').get('o').loadF64().get('w').fadd().storeF64();
-      } else if (kind === 1) {
-        emitAddPair(f); addAt(16, 'b'); // [w, wy] then wyy
-      } else if (kind === 2) {
-        emitAddPair(f); addAt(16, 'w'); // [g, h] then w
       } else {
-        emitAddPair(f); // [g, w]
+        emitAddStats(f, kind);
       }
       f.get('ci').i32(0).geS().if(() => {
         // For classes the count sits at ci from the bin start, not from the class.
