@@ -6,8 +6,9 @@ import { registerAggregator } from '../engine/kernels.js';
 import { denseVectorData, primitiveData } from '../dataframe/batch.js';
 import { registerMapper } from '../dataframe/mappers.js';
 import { gemm } from '../linalg/blas.js';
+import { addRow, addRows4, chunkedMarginPass, chunkRowsFor, FUSED_MAX_D, marginsOf, rowMargin } from '../linalg/rows.js';
 import { readInstances, type InstanceSpec, type Instances } from '../regression/linear-instances.js';
-import { accumulateGradient, addRows4, chunkRowsFor, FUSED_MAX_D, marginsOf, scoringInstances } from '../regression/linear.kernels.js';
+import { scoringInstances } from '../regression/linear.kernels.js';
 
 export interface BinaryLogisticParams {
   spec: InstanceSpec;
@@ -16,12 +17,6 @@ export interface BinaryLogisticParams {
   coef: Float64Array;
   /** Intercept, minus Σ β_j·μ_j/σ_j when centering virtually. */
   offset: number;
-}
-
-let rowBuf = new Float64Array(0);
-function rowScratch(size: number): Float64Array {
-  if (rowBuf.length < size) rowBuf = new Float64Array(size);
-  return rowBuf;
 }
 
 /**
@@ -61,15 +56,14 @@ function binaryDense(
   }
   for (; i < n; i++) {
     const p = xOff + i * d;
-    let z = offset;
-    for (let j = 0; j < d; j++) z += X[p + j] * coef[j];
+    const z = rowMargin(X, p, d, coef, offset);
     const w = weights === null ? 1 : weights[i], label = y[i];
     const e = Math.exp(z < 0 ? z : -z), v = 1 / (1 + e);
     if (w !== 0) loss += w * ((z > 0 ? z : 0) + Math.log1p(e) - label * z);
     const m = w * ((z >= 0 ? v : e * v) - label);
     multSum += m;
     wSum += w;
-    for (let j = 0; j < d; j++) grad[j] += m * X[p + j];
+    addRow(grad, X, d, p, m);
   }
   return [multSum, loss, wSum];
 }
@@ -90,11 +84,7 @@ export const BINARY_LOGISTIC = registerAggregator<Float64Array, BinaryLogisticPa
   if (inst.X && d <= FUSED_MAX_D) {
     [multSum, loss, wSum] = binaryDense(inst.X, inst.xOff, n, d, coef, offset, y, weights, acc);
   } else {
-    const rows = chunkRowsFor(d);
-    const buf = rowScratch(rows);
-    for (let r0 = 0; r0 < n; r0 += rows) {
-      const m = Math.min(rows, n - r0);
-      marginsOf(inst, d, coef, r0, m, buf);
+    chunkedMarginPass(inst, d, coef, acc, (buf, r0, m) => {
       for (let i = 0; i < m; i++) {
         const w = weights === null ? 1 : weights[r0 + i];
         const z = buf[i] + offset, label = y[r0 + i];
@@ -105,8 +95,7 @@ export const BINARY_LOGISTIC = registerAggregator<Float64Array, BinaryLogisticPa
         buf[i] = mult;
         multSum += mult;
       }
-      accumulateGradient(inst, d, buf, r0, m, acc);
-    }
+    });
   }
   acc[d] += multSum;
   acc[d + 1] += loss;

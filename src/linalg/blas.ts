@@ -104,7 +104,7 @@ export function nrm2(x: Float64Array): number {
  * interleaved streams from memory drop to ~1.3 GFLOP/s while one row at a time keeps ~3.2: measured
  * on 80 MB blocks, the size of a cached partition.
  */
-const INTERLEAVE_MAX_D = 32;
+export const INTERLEAVE_MAX_D = 32;
 
 /** out[i] = Σ_j X[xOff + i·d + j]·w[j] for i < n: the margins of a block of rows. */
 export function gemv(n: number, d: number, X: Float64Array, w: Float64Array, out: Float64Array, xOff = 0): void {

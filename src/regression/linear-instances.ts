@@ -30,10 +30,11 @@ export interface Instances {
   weights: Float64Array | null;
 }
 
-function columnIndex(batch: RecordBatch, name: string): number {
+/** The partition's column of that name. */
+export function columnNamed(batch: RecordBatch, name: string): AnyData {
   const c = batch.schema.fields.findIndex((f) => f.name === name);
   if (c < 0) throw new Error(`Column '${name}' does not exist in this partition`);
-  return c;
+  return columnOf(batch, c);
 }
 
 // Integer labels and weights are read as doubles once per cached partition, not once per pass.
@@ -55,7 +56,7 @@ function numericAsDouble(data: AnyData, n: number): Float64Array {
 /** Reads the instance columns of a partition; `check` adds the null checks (first pass only). */
 export function readInstances(batch: RecordBatch, spec: InstanceSpec, partition: number, check = false): Instances {
   const n = batch.numRows;
-  const fData = columnOf(batch, columnIndex(batch, spec.features));
+  const fData = columnNamed(batch, spec.features);
   if (check) {
     const valid = validityBytes(fData);
     if (valid) {
@@ -78,11 +79,26 @@ export function readInstances(batch: RecordBatch, spec: InstanceSpec, partition:
 }
 
 /**
+ * The first pass's read of a partition: the instances with the null checks, and a copy of the spec
+ * holding the partition's feature count (a dense column's size; for sparse columns the driver's, or
+ * else the first vector's). An empty partition comes back with n = 0 and the spec as given.
+ */
+export function readFirstPass(batch: RecordBatch, spec: InstanceSpec, partition: number): { inst: Instances; spec: InstanceSpec } {
+  const sized = { ...spec };
+  const inst = readInstances(batch, sized, partition, true);
+  if (inst.n > 0) {
+    if (inst.X) sized.d = (columnNamed(batch, spec.features).type as { listSize: number }).listSize;
+    else if (sized.d < 0) sized.d = inst.sv!.sizes[0];
+  }
+  return { inst, spec: sized };
+}
+
+/**
  * A numeric column as doubles (integers converted once per cached partition). With `nullCheck`
  * (a message prefix such as "LinearRegression: Labels"), a null fails naming the column and row.
  */
 export function readDoubleColumn(batch: RecordBatch, name: string, partition: number, nullCheck: string | null): Float64Array {
-  const data = columnOf(batch, columnIndex(batch, name));
+  const data = columnNamed(batch, name);
   if (nullCheck !== null) {
     const valid = validityBytes(data);
     if (valid) {

@@ -1,61 +1,18 @@
 // Per-partition passes of the linear models (LinearRegression here, LogisticRegression reuses the
-// first and the row helpers):
+// first and the scoring read):
 //  - instance statistics with the boundary checks (weighted mean/M2 of features and label, label histogram);
 //  - the centered scatter of [features, label] behind the normal equations;
 //  - least-squares and Huber loss/gradient in standardized space with virtual centering;
 //  - the prediction mapper and the regression metrics of a predictions DataFrame.
 // Hot loops: narrow dense rows (d ≤ 32) four at a time, margin and gradient in one sweep; wider or
-// sparse rows by chunks that stay in cache (margins by gemv, gradients by gemvT).
+// sparse rows by chunks that stay in cache (linalg/rows.ts).
 import type { RecordBatch } from 'apache-arrow';
 import { registerAggregator } from '../engine/kernels.js';
-import { columnOf, primitiveData, sparseView, validityBytes, type AnyData } from '../dataframe/batch.js';
+import { primitiveData, sparseView, validityBytes, type AnyData } from '../dataframe/batch.js';
 import { registerMapper } from '../dataframe/mappers.js';
-import { gemv, gemvT } from '../linalg/blas.js';
+import { addRow, addRows4, chunkedMarginPass, FUSED_MAX_D, marginsOf, rowMargin } from '../linalg/rows.js';
 import { denseFiller, mergeScatter, scatterOfRows, sparseFiller, zeroScatter, type Scatter } from '../feature/pca.kernels.js';
-import { allFinite, readInstances, validateFeatures, validateRows, type InstanceSpec, type Instances } from './linear-instances.js';
-
-// --- rows in chunks ---------------------------------------------------------------------------
-
-/** Rows per chunk: ~24 KB of features, so gemvT finds the block gemv just read still in cache. */
-export function chunkRowsFor(d: number): number {
-  return Math.max(32, Math.min(2048, Math.floor(3072 / Math.max(1, d))));
-}
-
-let rowScratch = new Float64Array(0);
-/** A per-thread scratch array of at least `size` doubles (one kernel runs at a time per thread). */
-export function scratch(size: number): Float64Array {
-  if (rowScratch.length < size) rowScratch = new Float64Array(size);
-  return rowScratch;
-}
-
-/** out[i] = x_{r0+i}·coef for i < m, for a dense block or a sparse view. */
-export function marginsOf(inst: Instances, d: number, coef: Float64Array, r0: number, m: number, out: Float64Array): void {
-  if (inst.X) {
-    gemv(m, d, inst.X, coef, out, inst.xOff + r0 * d);
-    return;
-  }
-  const sv = inst.sv!;
-  for (let i = 0; i < m; i++) {
-    const r = r0 + i;
-    let s = 0;
-    for (let e = sv.offsets[r]; e < sv.offsets[r + 1]; e++) s += sv.values[e] * coef[sv.indices[e]];
-    out[i] = s;
-  }
-}
-
-/** grad += Σ_i mult[i]·x_{r0+i}. */
-export function accumulateGradient(inst: Instances, d: number, mult: Float64Array, r0: number, m: number, grad: Float64Array): void {
-  if (inst.X) {
-    gemvT(m, d, inst.X, mult, grad, inst.xOff + r0 * d);
-    return;
-  }
-  const sv = inst.sv!;
-  for (let i = 0; i < m; i++) {
-    const r = r0 + i, a = mult[i];
-    if (a === 0) continue;
-    for (let e = sv.offsets[r]; e < sv.offsets[r + 1]; e++) grad[sv.indices[e]] += a * sv.values[e];
-  }
-}
+import { allFinite, columnNamed, readFirstPass, readInstances, validateFeatures, validateRows, type InstanceSpec, type Instances } from './linear-instances.js';
 
 // --- instance statistics ----------------------------------------------------------------------
 
@@ -114,13 +71,9 @@ export interface InstanceStatsParams {
 
 /** The first pass of LinearRegression (l-bfgs) and LogisticRegression: checks, moments, label histogram. */
 export const INSTANCE_STATS = registerAggregator<InstanceStats, InstanceStatsParams>('linear.instanceStats', (acc, batch, p, ctx) => {
-  const spec = { ...p.spec };
-  const inst = readInstances(batch, spec, ctx.partitionIndex, true);
-  const n = inst.n;
-  if (n === 0) return acc;
-  if (inst.sv && spec.d < 0) spec.d = inst.sv.sizes[0];
-  const d = inst.X ? (columnOf(batch, batch.schema.fields.findIndex((f) => f.name === spec.features)).type as { listSize: number }).listSize : spec.d;
-  spec.d = d;
+  const { inst, spec } = readFirstPass(batch, p.spec, ctx.partitionIndex);
+  if (inst.n === 0) return acc;
+  const d = spec.d;
   validateRows(inst, spec, ctx.partitionIndex, p.classification, p.numClasses ?? undefined);
   const part = statsOf(inst, d, p.classification);
   // A NaN or infinite feature value makes the moments non-finite: only then look for it.
@@ -203,16 +156,12 @@ export interface GramParams { spec: InstanceSpec }
 
 /** One pass for the normal equations: checks, then the weighted centered scatter of [x, y]. */
 export const LINEAR_GRAM = registerAggregator<Scatter, GramParams>('linear.gram', (acc, batch, p, ctx) => {
-  const spec = { ...p.spec };
-  const inst = readInstances(batch, spec, ctx.partitionIndex, true);
-  const n = inst.n;
-  if (n === 0) return acc;
-  if (inst.sv && spec.d < 0) spec.d = inst.sv.sizes[0];
-  const d = inst.X ? (columnOf(batch, batch.schema.fields.findIndex((f) => f.name === spec.features)).type as { listSize: number }).listSize : spec.d;
-  spec.d = d;
+  const { inst, spec } = readFirstPass(batch, p.spec, ctx.partitionIndex);
+  if (inst.n === 0) return acc;
+  const d = spec.d;
   validateRows(inst, spec, ctx.partitionIndex, false);
   const fill = inst.X ? denseFiller(inst.X, inst.xOff, d, inst.labels) : sparseFiller(inst.sv!, d, inst.labels);
-  const part = scatterOfRows(n, d + 1, fill, inst.weights);
+  const part = scatterOfRows(inst.n, d + 1, fill, inst.weights);
   // A NaN or infinite feature value makes the scatter non-finite: only then look for it.
   if (!allFinite(part.mean) || !allFinite(part.s)) validateFeatures(inst, spec, ctx.partitionIndex);
   return mergeScatter(acc.count === 0 ? zeroScatter(d + 1) : acc, part);
@@ -229,25 +178,6 @@ export interface LeastSquaresParams {
   offset: number;
   /** 1/σ_y. */
   labelScale: number;
-}
-
-/** Widest rows for the fused four-row loops: beyond it, four interleaved row streams slow down (blas.ts). */
-export const FUSED_MAX_D = 32;
-
-/**
- * grad[j] += m0·X[p0+j] + m1·X[p1+j] + m2·X[p2+j] + m3·X[p3+j] for the four consecutive rows from
- * p0 (width d). Unrolled by four over j: 16% faster than the plain loop (measured, d = 20).
- */
-export function addRows4(grad: Float64Array, X: Float64Array, d: number, p0: number, m0: number, m1: number, m2: number, m3: number): void {
-  const p1 = p0 + d, p2 = p1 + d, p3 = p2 + d;
-  let j = 0;
-  for (; j + 4 <= d; j += 4) {
-    grad[j] += m0 * X[p0 + j] + m1 * X[p1 + j] + m2 * X[p2 + j] + m3 * X[p3 + j];
-    grad[j + 1] += m0 * X[p0 + j + 1] + m1 * X[p1 + j + 1] + m2 * X[p2 + j + 1] + m3 * X[p3 + j + 1];
-    grad[j + 2] += m0 * X[p0 + j + 2] + m1 * X[p1 + j + 2] + m2 * X[p2 + j + 2] + m3 * X[p3 + j + 2];
-    grad[j + 3] += m0 * X[p0 + j + 3] + m1 * X[p1 + j + 3] + m2 * X[p2 + j + 3] + m3 * X[p3 + j + 3];
-  }
-  for (; j < d; j++) grad[j] += m0 * X[p0 + j] + m1 * X[p1 + j] + m2 * X[p2 + j] + m3 * X[p3 + j];
 }
 
 /**
@@ -277,13 +207,12 @@ function leastSquaresDense(
   }
   for (; i < n; i++) {
     const p = xOff + i * d;
-    let z = offset - y[i] * ys;
-    for (let j = 0; j < d; j++) z += X[p + j] * coef[j];
+    const z = rowMargin(X, p, d, coef, offset - y[i] * ys);
     const w = weights === null ? 1 : weights[i], m = w * z;
     loss += 0.5 * m * z;
     multSum += m;
     wSum += w;
-    for (let j = 0; j < d; j++) grad[j] += m * X[p + j];
+    addRow(grad, X, d, p, m);
   }
   return [multSum, loss, wSum];
 }
@@ -300,11 +229,7 @@ export const LEAST_SQUARES = registerAggregator<Float64Array, LeastSquaresParams
   if (inst.X && d <= FUSED_MAX_D) {
     [multSum, loss, wSum] = leastSquaresDense(inst.X, inst.xOff, n, d, coef, offset, ys, labels!, weights, acc);
   } else {
-    const rows = chunkRowsFor(d);
-    const buf = scratch(rows);
-    for (let r0 = 0; r0 < n; r0 += rows) {
-      const m = Math.min(rows, n - r0);
-      marginsOf(inst, d, coef, r0, m, buf);
+    chunkedMarginPass(inst, d, coef, acc, (buf, r0, m) => {
       for (let i = 0; i < m; i++) {
         const w = weights ? weights[r0 + i] : 1;
         wSum += w;
@@ -314,8 +239,7 @@ export const LEAST_SQUARES = registerAggregator<Float64Array, LeastSquaresParams
         buf[i] = mult;
         multSum += mult;
       }
-      accumulateGradient(inst, d, buf, r0, m, acc);
-    }
+    });
   }
   acc[d] += multSum;
   acc[d + 1] += loss;
@@ -339,15 +263,11 @@ export interface HuberParams {
  */
 export const HUBER = registerAggregator<Float64Array, HuberParams>('linear.huber', (acc, batch, p, ctx) => {
   const inst = readInstances(batch, p.spec, ctx.partitionIndex);
-  const { n, labels, weights } = inst;
+  const { labels, weights } = inst;
   const { d, coef, offset, sigma, epsilon } = p;
-  const rows = chunkRowsFor(d);
-  const buf = scratch(rows);
   let multSum = 0, sigmaGrad = 0, loss = 0, wSum = 0;
   const bound = sigma * epsilon;
-  for (let r0 = 0; r0 < n; r0 += rows) {
-    const m = Math.min(rows, n - r0);
-    marginsOf(inst, d, coef, r0, m, buf);
+  chunkedMarginPass(inst, d, coef, acc, (buf, r0, m) => {
     for (let i = 0; i < m; i++) {
       const w = weights ? weights[r0 + i] : 1;
       wSum += w;
@@ -367,8 +287,7 @@ export const HUBER = registerAggregator<Float64Array, HuberParams>('linear.huber
       buf[i] = mult;
       multSum += mult;
     }
-    accumulateGradient(inst, d, buf, r0, m, acc);
-  }
+  });
   acc[d] += multSum;
   acc[d + 1] += sigmaGrad;
   acc[d + 2] += loss;
@@ -387,15 +306,9 @@ export interface LinearPredictParams {
   stage: string;
 }
 
-export function featureColumn(batch: RecordBatch, name: string): AnyData {
-  const c = batch.schema.fields.findIndex((f) => f.name === name);
-  if (c < 0) throw new Error(`Column '${name}' does not exist in this partition`);
-  return columnOf(batch, c);
-}
-
 /** Reads a features column for scoring: checks sparse sizes against the model's. */
 export function scoringInstances(batch: RecordBatch, column: string, sparse: boolean, d: number, stage: string): { inst: Instances; valid: Uint8Array | null } {
-  const data = featureColumn(batch, column);
+  const data = columnNamed(batch, column);
   const valid = validityBytes(data);
   const n = batch.numRows;
   if (sparse) {
