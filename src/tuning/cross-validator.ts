@@ -12,8 +12,9 @@ import { ParamValidators } from '../pipeline/params-validators.js';
 import { withParams } from '../pipeline/params-mixin.js';
 import { collectSubModels, parallelism, seed } from '../pipeline/shared-params.js';
 import { Estimator, Model } from '../pipeline/stage.js';
+import { ValidatorModel } from './validator-model.js';
 import {
-  bestIndex, copyEstimatorAndEvaluator, fitAndEvaluate, populationStd, validatorSpecs, validatorTransformSchema,
+  copyEstimatorAndEvaluator, fitAndEvaluate, fitBest, populationStd, validatorSpecs, validatorTransformSchema,
 } from './validator-params.js';
 
 const CV_CLASS = 'org.apache.spark.ml.tuning.CrossValidator';
@@ -102,21 +103,13 @@ export class CrossValidator extends withParams(Estimator<CrossValidatorModel>, {
     const foldMetrics: number[][] = [];
     const subModels: Model[][] = [];
     for (const [training, validation] of splits) {
-      training.cache();
-      validation.cache();
-      try {
-        const { metrics, models } = await fitAndEvaluate(this, training, validation, this.getParallelism());
-        foldMetrics.push(metrics);
-        if (collect) subModels.push(models);
-      } finally {
-        training.unpersist();
-        validation.unpersist();
-      }
+      const { metrics, models } = await fitAndEvaluate(this, training, validation, this.getParallelism());
+      foldMetrics.push(metrics);
+      if (collect) subModels.push(models);
     }
     const avgMetrics = maps.map((_, j) => foldMetrics.reduce((s, m) => s + m[j], 0) / numFolds);
     const stdMetrics = maps.map((_, j) => populationStd(foldMetrics.map((m) => m[j])));
-    const best = bestIndex(avgMetrics, this.getEvaluator().isLargerBetter());
-    const bestModel = (await this.getEstimator().fit(df, maps[best])) as Model;
+    const bestModel = await fitBest(this, df, avgMetrics);
     const model = new CrossValidatorModel(bestModel, avgMetrics, stdMetrics, this.uid);
     if (collect) model.setSubModels(subModels);
     return this.copyValues(model).setParent(this);
@@ -127,58 +120,25 @@ export class CrossValidator extends withParams(Estimator<CrossValidatorModel>, {
   }
 }
 
-export class CrossValidatorModel extends withParams(Model, cvSpecs) {
+export class CrossValidatorModel extends withParams(ValidatorModel<Model[][]>, cvSpecs) {
   static readonly sparkClassName = 'org.apache.spark.ml.tuning.CrossValidatorModel';
 
   static load(path: string, options?: LoadOptions): Promise<CrossValidatorModel> {
     return readStage(CrossValidatorModel, path, options);
   }
 
-  readonly bestModel: Model;
   /** The evaluator's metric for each param map, averaged over the folds. */
   readonly avgMetrics: readonly number[];
   /** The population standard deviation of each param map's metric over the folds (Spark 3.x). */
   readonly stdMetrics: readonly number[];
-  #subModels: Model[][] | null = null;
 
   constructor(bestModel: Model, avgMetrics: readonly number[], stdMetrics: readonly number[] = [], uid?: string) {
-    super(uid);
-    if (!(bestModel instanceof Model)) throw new TypeError(`CrossValidatorModel: bestModel must be a Model, got ${String(bestModel)}`);
-    this.bestModel = bestModel;
+    super(bestModel, 'CrossValidator', uid);
     this.avgMetrics = Object.freeze([...avgMetrics]);
     this.stdMetrics = Object.freeze([...stdMetrics]);
   }
 
-  /** The models of every fold (outer) and param map (inner), when fitted with collectSubModels. */
-  get subModels(): Model[][] {
-    if (this.#subModels === null) {
-      throw new Error(`${this.uid}: subModels are not available: fit the CrossValidator with collectSubModels = true (or load a model saved with them)`);
-    }
-    return this.#subModels;
-  }
-
-  hasSubModels(): boolean {
-    return this.#subModels !== null;
-  }
-
-  setSubModels(subModels: Model[][] | null): this {
-    this.#subModels = subModels;
-    return this;
-  }
-
-  transformSchema(schema: StructType): StructType {
-    return this.bestModel.transformSchema(schema);
-  }
-
-  protected transformImpl(df: DataFrame): DataFrame {
-    return this.bestModel.transform(df);
-  }
-
-  override copy(extra: ParamMap = ParamMap.empty()): this {
-    const copied = new CrossValidatorModel(this.bestModel.copy(extra), this.avgMetrics, this.stdMetrics, this.uid)
-      .setSubModels(this.#subModels?.map((fold) => [...fold]) ?? null);
-    const out = this.copyValues(copied, extra) as this;
-    if (this.parent) out.setParent(this.parent);
-    return out;
+  protected withBestModel(bestModel: Model): this {
+    return new CrossValidatorModel(bestModel, this.avgMetrics, this.stdMetrics, this.uid) as this;
   }
 }

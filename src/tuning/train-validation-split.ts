@@ -10,7 +10,8 @@ import { ParamSpec, type ParamValues } from '../pipeline/params.js';
 import { ParamValidators } from '../pipeline/params-validators.js';
 import { collectSubModels, parallelism, seed } from '../pipeline/shared-params.js';
 import { Estimator, Model } from '../pipeline/stage.js';
-import { bestIndex, copyEstimatorAndEvaluator, fitAndEvaluate, validatorSpecs, validatorTransformSchema } from './validator-params.js';
+import { ValidatorModel } from './validator-model.js';
+import { copyEstimatorAndEvaluator, fitAndEvaluate, fitBest, validatorSpecs, validatorTransformSchema } from './validator-params.js';
 
 const TVS_CLASS = 'org.apache.spark.ml.tuning.TrainValidationSplit';
 
@@ -45,22 +46,12 @@ export class TrainValidationSplit extends withParams(Estimator<TrainValidationSp
   }
 
   protected async fitImpl(df: DataFrame): Promise<TrainValidationSplitModel> {
-    const maps = this.getEstimatorParamMaps();
     const ratio = this.getTrainRatio();
     const [training, validation] = df.randomSplit([ratio, 1 - ratio], this.getSeed()) as [DataFrame, DataFrame];
-    training.cache();
-    validation.cache();
-    let result: Awaited<ReturnType<typeof fitAndEvaluate>>;
-    try {
-      result = await fitAndEvaluate(this, training, validation, this.getParallelism());
-    } finally {
-      training.unpersist();
-      validation.unpersist();
-    }
-    const best = bestIndex(result.metrics, this.getEvaluator().isLargerBetter());
-    const bestModel = (await this.getEstimator().fit(df, maps[best])) as Model;
-    const model = new TrainValidationSplitModel(bestModel, result.metrics, this.uid);
-    if (this.getCollectSubModels()) model.setSubModels(result.models);
+    const { metrics, models } = await fitAndEvaluate(this, training, validation, this.getParallelism());
+    const bestModel = await fitBest(this, df, metrics);
+    const model = new TrainValidationSplitModel(bestModel, metrics, this.uid);
+    if (this.getCollectSubModels()) model.setSubModels(models);
     return this.copyValues(model).setParent(this);
   }
 
@@ -69,55 +60,22 @@ export class TrainValidationSplit extends withParams(Estimator<TrainValidationSp
   }
 }
 
-export class TrainValidationSplitModel extends withParams(Model, tvsSpecs) {
+export class TrainValidationSplitModel extends withParams(ValidatorModel<Model[]>, tvsSpecs) {
   static readonly sparkClassName = 'org.apache.spark.ml.tuning.TrainValidationSplitModel';
 
   static load(path: string, options?: LoadOptions): Promise<TrainValidationSplitModel> {
     return readStage(TrainValidationSplitModel, path, options);
   }
 
-  readonly bestModel: Model;
   /** The evaluator's metric on the validation set for each param map. */
   readonly validationMetrics: readonly number[];
-  #subModels: Model[] | null = null;
 
   constructor(bestModel: Model, validationMetrics: readonly number[], uid?: string) {
-    super(uid);
-    if (!(bestModel instanceof Model)) throw new TypeError(`TrainValidationSplitModel: bestModel must be a Model, got ${String(bestModel)}`);
-    this.bestModel = bestModel;
+    super(bestModel, 'TrainValidationSplit', uid);
     this.validationMetrics = Object.freeze([...validationMetrics]);
   }
 
-  /** The model of every param map, when fitted with collectSubModels. */
-  get subModels(): Model[] {
-    if (this.#subModels === null) {
-      throw new Error(`${this.uid}: subModels are not available: fit the TrainValidationSplit with collectSubModels = true (or load a model saved with them)`);
-    }
-    return this.#subModels;
-  }
-
-  hasSubModels(): boolean {
-    return this.#subModels !== null;
-  }
-
-  setSubModels(subModels: Model[] | null): this {
-    this.#subModels = subModels;
-    return this;
-  }
-
-  transformSchema(schema: StructType): StructType {
-    return this.bestModel.transformSchema(schema);
-  }
-
-  protected transformImpl(df: DataFrame): DataFrame {
-    return this.bestModel.transform(df);
-  }
-
-  override copy(extra: ParamMap = ParamMap.empty()): this {
-    const copied = new TrainValidationSplitModel(this.bestModel.copy(extra), this.validationMetrics, this.uid)
-      .setSubModels(this.#subModels ? [...this.#subModels] : null);
-    const out = this.copyValues(copied, extra) as this;
-    if (this.parent) out.setParent(this.parent);
-    return out;
+  protected withBestModel(bestModel: Model): this {
+    return new TrainValidationSplitModel(bestModel, this.validationMetrics, this.uid) as this;
   }
 }

@@ -89,7 +89,8 @@ export async function runBounded<T>(tasks: readonly (() => Promise<T>)[], limit:
 
 /**
  * Fits the estimator with every map on `train` and evaluates each model on `validation` (Spark's
- * per-split loop); returns the metrics in map order and the models.
+ * per-split loop), both cached for the duration as Spark does; returns the metrics in map order
+ * and the models.
  */
 export async function fitAndEvaluate(
   v: ValidatorLike, train: DataFrame, validation: DataFrame, parallelism: number,
@@ -98,15 +99,28 @@ export async function fitAndEvaluate(
   const evaluator = v.getEvaluator();
   const maps = v.getEstimatorParamMaps();
   const models: Model[] = new Array(maps.length);
-  const metrics = await runBounded(
-    maps.map((pm, index) => async () => {
-      const model = (await est.fit(train, pm)) as Model;
-      models[index] = model;
-      return evaluator.evaluate(model.transform(validation, pm));
-    }),
-    parallelism,
-  );
-  return { metrics, models };
+  train.cache();
+  validation.cache();
+  try {
+    const metrics = await runBounded(
+      maps.map((pm, index) => async () => {
+        const model = (await est.fit(train, pm)) as Model;
+        models[index] = model;
+        return evaluator.evaluate(model.transform(validation, pm));
+      }),
+      parallelism,
+    );
+    return { metrics, models };
+  } finally {
+    train.unpersist();
+    validation.unpersist();
+  }
+}
+
+/** The estimator fitted on the whole data with the map of the best metric (the validators' last step). */
+export async function fitBest(v: ValidatorLike, df: DataFrame, metrics: readonly number[]): Promise<Model> {
+  const best = bestIndex(metrics, v.getEvaluator().isLargerBetter());
+  return (await v.getEstimator().fit(df, v.getEstimatorParamMaps()[best])) as Model;
 }
 
 /** The index of the best metric (the first on ties, as Scala's maxBy/minBy); NaN never wins over a number. */
