@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { fileURLToPath } from 'node:url';
 import { Session } from '../../src/dataframe/session.js';
@@ -8,19 +8,11 @@ import { DenseMatrix } from '../../src/linalg/matrix.js';
 import { DenseVector, Vectors, type Vector } from '../../src/linalg/vectors.js';
 import { gaussian, randomStream } from '../../src/linalg/random.js';
 import type { Row } from '../../src/dataframe/rows.js';
+import { useSparkAndInline } from '../helpers/sessions.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
-let spark: Session;
-let inline: Session;
-
-beforeAll(() => {
-  spark = Session.builder().master('local[2]').create();
-  inline = Session.builder().master('inline').create();
-});
-
-afterAll(async () => {
-  await spark.stop();
-  await inline.stop();
-});
+const { spark, inline } = useSparkAndInline();
+const { freshDir } = useTempDir('quiver-logreg-');
 
 /** Doctest matching: `-1.080...` means the printed value starts with those digits. */
 function expectDocValue(actual: number, published: string): void {
@@ -154,9 +146,9 @@ const docRows = () => [
 
 describe('LogisticRegression: the PySpark documentation example', () => {
   it('gives the published coefficients, intercept and predictions (weightCol, regParam 0.01)', async () => {
-    const bdf = spark.createDataFrame(docRows());
+    const bdf = spark().createDataFrame(docRows());
     // More partitions than rows: empty partitions change nothing.
-    const sevenParts = await new LogisticRegression({ weightCol: 'weight', regParam: 0.01 }).fit(spark.createDataFrame(docRows(), { numPartitions: 7 }));
+    const sevenParts = await new LogisticRegression({ weightCol: 'weight', regParam: 0.01 }).fit(spark().createDataFrame(docRows(), { numPartitions: 7 }));
     const blor = new LogisticRegression({ weightCol: 'weight' });
     expect(blor.getRegParam()).toBe(0);
     blor.setRegParam(0.01);
@@ -188,11 +180,11 @@ describe('LogisticRegression: the PySpark documentation example', () => {
     const prob = model.predictProbability(test0);
     expect(prob.get(0)).toBeCloseTo(0.028, 3); // published: DenseVector([0.028, 0.972])
     expect(prob.get(1)).toBeCloseTo(0.972, 3);
-    const [result] = await model.transform(spark.createDataFrame([{ features: test0 }])).collect();
+    const [result] = await model.transform(spark().createDataFrame([{ features: test0 }])).collect();
     expect(result.prediction).toBe(1);
     expectDocValue((result.newProbability as DenseVector).get(0), '0.02');
     expectDocValue((result.rawPrediction as DenseVector).get(0), '-3.54');
-    const [sp] = await model.transform(spark.createDataFrame([{ features: Vectors.sparse(2, [0], [1.0]) }])).collect();
+    const [sp] = await model.transform(spark().createDataFrame([{ features: Vectors.sparse(2, [0], [1.0]) }])).collect();
     expect(sp.prediction).toBe(1);
     expectDocValue((sp.rawPrediction as DenseVector).get(0), '-2.03');
     expectDocValue((sp.rawPrediction as DenseVector).get(1), '2.03');
@@ -200,7 +192,7 @@ describe('LogisticRegression: the PySpark documentation example', () => {
 
   it('fits the multinomial lasso of the documentation (sample_multiclass_classification_data, regParam 0.1, elasticNetParam 1)', async () => {
     const path = fileURLToPath(new URL('./fixtures/sample_multiclass_classification_data.txt', import.meta.url));
-    const mdf = await spark.read.libsvm(path);
+    const mdf = await spark().read.libsvm(path);
     const model = await new LogisticRegression({ regParam: 0.1, elasticNetParam: 1.0, family: 'multinomial' }).fit(mdf);
     // Published: SparseMatrix(3, 4, [0, 1, 2, 3], [3, 2, 1], [1.87..., -2.75..., -0.50...], 1): row-major,
     // one nonzero per class; interceptVector DenseVector([0.04..., -0.42..., 0.37...]).
@@ -227,7 +219,7 @@ describe('LogisticRegression: the PySpark documentation example', () => {
 describe('LogisticRegression: against slow references', () => {
   it('binomial without and with L2 regularization, standardization on and off, equals Newton', async () => {
     const data = binaryData(150, 1);
-    const df = spark.createDataFrame(rowsOf(data), { numPartitions: 3 });
+    const df = spark().createDataFrame(rowsOf(data), { numPartitions: 3 });
     for (const [regParam, standardization, fitIntercept] of [[0, true, true], [0.05, true, true], [0.05, false, true], [0.02, true, false]] as const) {
       const m = await new LogisticRegression({ weightCol: 'weight', regParam, standardization, fitIntercept, tol: 1e-10 }).fit(df);
       expectClose(theta(m), newtonLogistic(data, regParam, standardization, fitIntercept), 2e-5, `reg ${regParam} std ${standardization} intercept ${fitIntercept}`);
@@ -239,7 +231,7 @@ describe('LogisticRegression: against slow references', () => {
 
   it('binomial lasso (OWL-QN) equals proximal gradient on the standardized objective', async () => {
     const data = binaryData(120, 2);
-    const df = spark.createDataFrame(rowsOf(data), { numPartitions: 2 });
+    const df = spark().createDataFrame(rowsOf(data), { numPartitions: 2 });
     const lambda = 0.02;
     const m = await new LogisticRegression({ weightCol: 'weight', regParam: lambda, elasticNetParam: 1, tol: 1e-12, maxIter: 500 }).fit(df);
     const s = sparkStd(data);
@@ -277,7 +269,7 @@ describe('LogisticRegression: against slow references', () => {
       X.push(x);
       y.push(u < e[0] ? 0 : u < e[0] + e[1] ? 1 : 2);
     }
-    const df = spark.createDataFrame(X.map((x, i) => ({ features: Vectors.dense(x), label: y[i] })), { numPartitions: 3 });
+    const df = spark().createDataFrame(X.map((x, i) => ({ features: Vectors.dense(x), label: y[i] })), { numPartitions: 3 });
     const model = await new LogisticRegression({ tol: 1e-10 }).fit(df);
     expect(model.isMultinomial).toBe(true);
     const C = model.coefficientMatrix, b = model.interceptVector.values;
@@ -297,7 +289,7 @@ describe('LogisticRegression: against slow references', () => {
 
   it('respects bounds (L-BFGS-B): an upper bound of 0 pins a coefficient, the rest stay optimal', async () => {
     const data = binaryData(150, 3);
-    const df = spark.createDataFrame(rowsOf(data), { numPartitions: 2 });
+    const df = spark().createDataFrame(rowsOf(data), { numPartitions: 2 });
     const free = await new LogisticRegression({ weightCol: 'weight' }).fit(df);
     expect(free.coefficients.get(0)).toBeGreaterThan(0);
     const upper = DenseMatrix.fromRowMajor(1, 3, [0, Infinity, Infinity]);
@@ -314,7 +306,7 @@ describe('LogisticRegression: against slow references', () => {
 
   it('bounds a multinomial model: coefficients within bounds, no identifiability centering', async () => {
     const path = fileURLToPath(new URL('./fixtures/sample_multiclass_classification_data.txt', import.meta.url));
-    const mdf = await spark.read.libsvm(path);
+    const mdf = await spark().read.libsvm(path);
     const lower = DenseMatrix.fromRowMajor(3, 4, new Array(12).fill(0));
     const m = await new LogisticRegression({ lowerBoundsOnCoefficients: lower, regParam: 0.01 }).fit(mdf);
     expect(m.isMultinomial).toBe(true);
@@ -325,13 +317,13 @@ describe('LogisticRegression: against slow references', () => {
 
 describe('LogisticRegression: Spark behaviours', () => {
   it('a constant label gives zero coefficients and an infinite intercept, without training', async () => {
-    const ones = spark.createDataFrame([0, 1, 2, 3].map((v) => ({ features: Vectors.dense([v, 1]), label: 1 })));
+    const ones = spark().createDataFrame([0, 1, 2, 3].map((v) => ({ features: Vectors.dense([v, 1]), label: 1 })));
     const m1 = await new LogisticRegression().fit(ones);
     expect([...m1.coefficients.values]).toEqual([0, 0]);
     expect(m1.intercept).toBe(Infinity);
     expect(m1.summary.objectiveHistory).toEqual([0]);
     expect(m1.predict(Vectors.dense([5, 5]))).toBe(1);
-    const zeros = spark.createDataFrame([0, 1, 2].map((v) => ({ features: Vectors.dense([v, 1]), label: 0 })));
+    const zeros = spark().createDataFrame([0, 1, 2].map((v) => ({ features: Vectors.dense([v, 1]), label: 0 })));
     expect((await new LogisticRegression().fit(zeros)).intercept).toBe(-Infinity);
     const multi = await new LogisticRegression({ family: 'multinomial' }).fit(ones);
     expect([...multi.interceptVector.values]).toEqual([0, Infinity]);
@@ -340,7 +332,7 @@ describe('LogisticRegression: Spark behaviours', () => {
   it('a constant feature gets coefficient 0', async () => {
     const data = binaryData(80, 4);
     data.X.forEach((x) => { x[1] = 7; });
-    const df = spark.createDataFrame(rowsOf(data));
+    const df = spark().createDataFrame(rowsOf(data));
     const m = await new LogisticRegression({ weightCol: 'weight' }).fit(df);
     expect(m.coefficients.get(1)).toBe(0);
     const reduced = newtonLogistic({ ...data, X: data.X.map((x) => [x[0], x[2]]) }, 0, true);
@@ -349,7 +341,7 @@ describe('LogisticRegression: Spark behaviours', () => {
 
   it('summary metrics equal direct computations; thresholds steer predictions', async () => {
     const data = binaryData(120, 6);
-    const df = spark.createDataFrame(rowsOf(data), { numPartitions: 3 });
+    const df = spark().createDataFrame(rowsOf(data), { numPartitions: 3 });
     const m = await new LogisticRegression().fit(df); // unweighted
     const s = m.binarySummary;
     expect(s).toBeInstanceOf(BinaryLogisticRegressionTrainingSummary);
@@ -388,8 +380,8 @@ describe('LogisticRegression: Spark behaviours', () => {
       const data = binaryData(60, seed);
       const fit = (session: Session, parts: number, sparse: boolean) =>
         new LogisticRegression({ weightCol: 'weight', regParam: 0.01, elasticNetParam }).fit(session.createDataFrame(rowsOf(data, sparse), { numPartitions: parts }));
-      const ref = theta(await fit(spark, 1, false));
-      for (const [session, parts, sparse] of [[spark, 2, false], [spark, 7, true], [inline, 3, false]] as const) {
+      const ref = theta(await fit(spark(), 1, false));
+      for (const [session, parts, sparse] of [[spark(), 2, false], [spark(), 7, true], [inline(), 3, false]] as const) {
         expectClose(theta(await fit(session, parts, sparse)), ref, 1e-7, `${parts} partitions`);
       }
     }), { numRuns: 3 });
@@ -402,19 +394,19 @@ describe('LogisticRegression: Spark behaviours', () => {
       const x = Array.from({ length: d }, () => gaussian(rng));
       return { features: Vectors.dense(x), label: rng() < 1 / (1 + Math.exp(-(x[0] - x[1] + 0.5 * x[2]))) ? 1 : 0 };
     });
-    const fit = (sparse: boolean) => new LogisticRegression({ regParam: 0.1 }).fit(spark.createDataFrame(
+    const fit = (sparse: boolean) => new LogisticRegression({ regParam: 0.1 }).fit(spark().createDataFrame(
       rows.map((r) => ({ ...r, features: sparse ? r.features.toSparse() : r.features })), { numPartitions: 2 }));
     const dense = await fit(false), sparse = await fit(true);
     expectClose(theta(dense), theta(sparse), 1e-9, 'wide dense vs sparse');
     // The narrow path on the first 3 features agrees with the chunked path on the same 3 (sparse).
-    const narrow = (sparse: boolean) => new LogisticRegression({ regParam: 0.1 }).fit(spark.createDataFrame(
+    const narrow = (sparse: boolean) => new LogisticRegression({ regParam: 0.1 }).fit(spark().createDataFrame(
       rows.map((r) => ({ label: r.label, features: sparse ? Vectors.dense(r.features.toArray().slice(0, 3)).toSparse() : Vectors.dense(r.features.toArray().slice(0, 3)) }))));
     expectClose(theta(await narrow(false)), theta(await narrow(true)), 1e-9, 'narrow dense vs sparse');
   });
 
   it('transform agrees with single-vector scoring; copy keeps the summary; toString', async () => {
     const data = binaryData(40, 8);
-    const df = spark.createDataFrame(rowsOf(data));
+    const df = spark().createDataFrame(rowsOf(data));
     const m = await new LogisticRegression().fit(df);
     for (const r of await m.transform(df).collect()) {
       const f = r.features as Vector;
@@ -442,58 +434,53 @@ describe('LogisticRegression: bad input', () => {
       [base().map((r, i) => (i === 6 ? { ...r, features: null } : r)), /Vectors MUST NOT be Null, but column 'features' \(featuresCol\) is null at row 2 of partition 1/],
     ];
     for (const [rows, message, extra] of cases) {
-      const df = spark.createDataFrame(rows, { numPartitions: 2 });
+      const df = spark().createDataFrame(rows, { numPartitions: 2 });
       await expect(new LogisticRegression({ weightCol: 'weight', ...extra }).fit(df)).rejects.toThrow(message);
     }
-    const df = spark.createDataFrame(base());
+    const df = spark().createDataFrame(base());
     await expect(new LogisticRegression().fit(df.limit(0))).rejects.toThrow(/empty/);
     await expect(new LogisticRegression({ labelCol: 'nope' }).fit(df)).rejects.toThrow(/Column 'nope' does not exist/);
     await expect(new LogisticRegression({ labelCol: 'features' }).fit(df)).rejects.toThrow(/column 'features' \(labelCol\) must be of type numeric/);
     expect(() => new LogisticRegression({ family: 'poisson' })).toThrow(/family given invalid value poisson/);
     const m = await new LogisticRegression().fit(df);
-    expect(() => m.transform(spark.createDataFrame([{ features: Vectors.dense([1, 2]) }]))).toThrow(/holds vectors of size 2, but the model has 3 features/);
-    await expect(m.transform(spark.createDataFrame([{ features: Vectors.sparse(4, [0], [1]) }])).collect()).rejects.toThrow(/size 4 at row 0, but the model has 3 features/);
+    expect(() => m.transform(spark().createDataFrame([{ features: Vectors.dense([1, 2]) }]))).toThrow(/holds vectors of size 2, but the model has 3 features/);
+    await expect(m.transform(spark().createDataFrame([{ features: Vectors.sparse(4, [0], [1]) }])).collect()).rejects.toThrow(/size 4 at row 0, but the model has 3 features/);
     expect(() => m.predict(Vectors.dense([1]))).toThrow(/the vector has size 1, but the model has 3 features/);
   });
 });
 
 describe('LogisticRegression persistence', () => {
   it('save → load → transform is identical for binomial and multinomial models, with Spark\'s data columns', async () => {
-    const { mkdtemp, rm, readFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
+    const { readFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
     const { load, readDataDir, fileSystemFor } = await import('../../src/persistence/index.js');
-    const root = await mkdtemp(join(tmpdir(), 'quiver-logreg-'));
-    try {
-      const est = new LogisticRegression({ weightCol: 'weight', regParam: 0.01, family: 'binomial', upperBoundsOnCoefficients: DenseMatrix.fromRowMajor(1, 2, [1, 2]) });
-      est.setThresholds([0.3, 0.7]);
-      await est.save(join(root, 'est'));
-      const estLoaded = await LogisticRegression.load(join(root, 'est'));
-      expect(estLoaded.paramMapJSON()).toEqual(est.paramMapJSON());
-      expect(estLoaded.getUpperBoundsOnCoefficients().get(0, 1)).toBe(2);
-      expect([...estLoaded.getThresholds()]).toEqual([0.3, 0.7]);
-      const binary = spark.createDataFrame(docRows());
-      const path = fileURLToPath(new URL('./fixtures/sample_multiclass_classification_data.txt', import.meta.url));
-      const multi = await spark.read.libsvm(path);
-      for (const [df, model] of [
-        [binary, await new LogisticRegression({ weightCol: 'weight', regParam: 0.01 }).fit(binary)],
-        [multi, await new LogisticRegression({ regParam: 0.01 }).setThresholds([0.5, 0.2, 0.3]).fit(multi)],
-      ] as const) {
-        const out = join(root, `model-${model.numClasses}`);
-        await model.save(out);
-        const meta = JSON.parse(await readFile(join(out, 'metadata', 'part-00000'), 'utf8'));
-        expect(meta.class).toBe('org.apache.spark.ml.classification.LogisticRegressionModel');
-        expect((await readDataDir(fileSystemFor(out), out)).schema.fields.map((f) => f.name))
-          .toEqual(['numClasses', 'numFeatures', 'interceptVector', 'coefficientMatrix', 'isMultinomial']);
-        const loaded = await LogisticRegressionModel.load(out);
-        expect(loaded.numClasses).toBe(model.numClasses);
-        expect(loaded.isMultinomial).toBe(model.isMultinomial);
-        expect(Array.from(loaded.coefficientMatrix.rowMajorValues())).toEqual(Array.from(model.coefficientMatrix.rowMajorValues()));
-        expect(await loaded.transform(df).collect()).toEqual(await model.transform(df).collect());
-        expect(await load(out)).toBeInstanceOf(LogisticRegressionModel);
-      }
-    } finally {
-      await rm(root, { recursive: true, force: true });
+    const root = freshDir();
+    const est = new LogisticRegression({ weightCol: 'weight', regParam: 0.01, family: 'binomial', upperBoundsOnCoefficients: DenseMatrix.fromRowMajor(1, 2, [1, 2]) });
+    est.setThresholds([0.3, 0.7]);
+    await est.save(join(root, 'est'));
+    const estLoaded = await LogisticRegression.load(join(root, 'est'));
+    expect(estLoaded.paramMapJSON()).toEqual(est.paramMapJSON());
+    expect(estLoaded.getUpperBoundsOnCoefficients().get(0, 1)).toBe(2);
+    expect([...estLoaded.getThresholds()]).toEqual([0.3, 0.7]);
+    const binary = spark().createDataFrame(docRows());
+    const path = fileURLToPath(new URL('./fixtures/sample_multiclass_classification_data.txt', import.meta.url));
+    const multi = await spark().read.libsvm(path);
+    for (const [df, model] of [
+      [binary, await new LogisticRegression({ weightCol: 'weight', regParam: 0.01 }).fit(binary)],
+      [multi, await new LogisticRegression({ regParam: 0.01 }).setThresholds([0.5, 0.2, 0.3]).fit(multi)],
+    ] as const) {
+      const out = join(root, `model-${model.numClasses}`);
+      await model.save(out);
+      const meta = JSON.parse(await readFile(join(out, 'metadata', 'part-00000'), 'utf8'));
+      expect(meta.class).toBe('org.apache.spark.ml.classification.LogisticRegressionModel');
+      expect((await readDataDir(fileSystemFor(out), out)).schema.fields.map((f) => f.name))
+        .toEqual(['numClasses', 'numFeatures', 'interceptVector', 'coefficientMatrix', 'isMultinomial']);
+      const loaded = await LogisticRegressionModel.load(out);
+      expect(loaded.numClasses).toBe(model.numClasses);
+      expect(loaded.isMultinomial).toBe(model.isMultinomial);
+      expect(Array.from(loaded.coefficientMatrix.rowMajorValues())).toEqual(Array.from(model.coefficientMatrix.rowMajorValues()));
+      expect(await loaded.transform(df).collect()).toEqual(await model.transform(df).collect());
+      expect(await load(out)).toBeInstanceOf(LogisticRegressionModel);
     }
   });
 });

@@ -1,22 +1,14 @@
 // describe() and summary() against plain-array references: count, mean, sample stddev, min, max,
 // percentiles as Spark's percentile_approx defines them (the smallest value whose rank reaches
 // ceil(p·n)), Spark's string forms of numbers; the quantile sketch's exactness and error bound.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Session, StructType, Vectors, col, type DataFrame, type Row } from '../../src/index.js';
+import { StructType, Vectors, col, type DataFrame, type Row } from '../../src/index.js';
 import { emptySketch, mergeSketches, sketchOf, sketchQuantile } from '../../src/dataframe/describe.kernels.js';
 import { formatDouble } from '../../src/linalg/format.js';
+import { useSparkAndInline } from '../helpers/sessions.js';
 
-let spark: Session;
-let inline: Session;
-beforeAll(() => {
-  spark = Session.builder().master('local[2]').create();
-  inline = Session.builder().master('inline').create();
-});
-afterAll(async () => {
-  await spark.stop();
-  await inline.stop();
-});
+const { spark, inline } = useSparkAndInline();
 
 /** The result as { statistic: { column: text } }. */
 async function table(df: DataFrame): Promise<Record<string, Record<string, string | null>>> {
@@ -59,7 +51,7 @@ describe('describe()', () => {
       { id: 2, x: null, name: 'a', flag: false, v: Vectors.dense([2]) },
       { id: 4, x: 1e10, name: null, flag: true, v: Vectors.dense([3]) },
     ];
-    const df = spark.createDataFrame(rows, { numPartitions: 2 });
+    const df = spark().createDataFrame(rows, { numPartitions: 2 });
     const d = df.describe();
     // Lazy: the schema is known at once, booleans and vectors are left out as Spark does.
     expect(d.dtypes).toEqual([['summary', 'string'], ['id', 'string'], ['x', 'string'], ['name', 'string']]);
@@ -84,7 +76,7 @@ describe('describe()', () => {
     await fc.assert(fc.asyncProperty(
       fc.array(fc.tuple(numbers, ints, strings), { maxLength: 40 }), fc.integer({ min: 1, max: 4 }),
       async (values, numPartitions) => {
-        const session = run++ % 2 ? spark : inline;
+        const session = run++ % 2 ? spark() : inline();
         const schema = new StructType([
           { name: 'd', type: { kind: 'double' }, nullable: true },
           { name: 'i', type: { kind: 'int' }, nullable: true },
@@ -107,14 +99,14 @@ describe('describe()', () => {
   });
 
   it('an empty DataFrame: count 0, every other statistic null', async () => {
-    const df = spark.createDataFrame([{ a: 1, s: 'x' }], { numPartitions: 2 }).filter(col('a').lt(0));
+    const df = spark().createDataFrame([{ a: 1, s: 'x' }], { numPartitions: 2 }).filter(col('a').lt(0));
     expect(await table(df.describe())).toEqual({
       count: { a: '0', s: '0' }, mean: { a: null, s: null }, stddev: { a: null, s: null }, min: { a: null, s: null }, max: { a: null, s: null },
     });
   });
 
   it('NaN is the largest double, as Spark orders it; longs print exactly', async () => {
-    const df = spark.createDataFrame([{ x: 1, l: 2n ** 60n }, { x: NaN, l: -(2n ** 62n) }, { x: -1.5, l: 3n }], { numPartitions: 2 });
+    const df = spark().createDataFrame([{ x: 1, l: 2n ** 60n }, { x: NaN, l: -(2n ** 62n) }, { x: -1.5, l: 3n }], { numPartitions: 2 });
     const t = await table(df.describe());
     expect(t.max.x).toBe('NaN');
     expect(t.min.x).toBe('-1.5');
@@ -126,7 +118,7 @@ describe('describe()', () => {
 describe('summary()', () => {
   it("has Spark's default statistics; percentiles are exact for small data and printed in the column's type", async () => {
     const rows = Array.from({ length: 11 }, (_, i) => ({ a: 10 - i, b: i * 0.5, s: `s${i}` }));
-    const df = spark.createDataFrame(rows, { numPartitions: 3 });
+    const df = spark().createDataFrame(rows, { numPartitions: 3 });
     const s = df.summary();
     const out = await s.collect();
     expect(out.map((r) => r.summary)).toEqual(['count', 'mean', 'stddev', 'min', '25%', '50%', '75%', 'max']);
@@ -152,7 +144,7 @@ describe('summary()', () => {
       fc.array(fc.option(fc.oneof(fc.integer({ min: -20, max: 20 }).map((x) => x / 2), fc.constant(NaN)), { nil: null }), { maxLength: 60 }),
       fc.integer({ min: 1, max: 4 }), fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 3 }),
       async (values, numPartitions, ps) => {
-        const session = run++ % 2 ? spark : inline;
+        const session = run++ % 2 ? spark() : inline();
         const schema = new StructType([{ name: 'x', type: { kind: 'double' }, nullable: true }]);
         const df = session.createDataFrame(values.map((x) => ({ x })), { schema, numPartitions });
         const stats = ps.map((p) => `${p}%`);
@@ -169,7 +161,7 @@ describe('summary()', () => {
     const n = 60_000;
     // A deterministic shuffle of 0..n-1 spread over partitions.
     const values = Array.from({ length: n }, (_, i) => (i * 7919) % n);
-    const df = spark.createDataFrame(values.map((x) => ({ x })), { numPartitions: 5 });
+    const df = spark().createDataFrame(values.map((x) => ({ x })), { numPartitions: 5 });
     const t = await table(df.summary('1%', '25%', '50%', '90%', '99.9%'));
     for (const p of [0.01, 0.25, 0.5, 0.9, 0.999]) {
       const got = Number(t[`${formatPercent(p)}%`].x);

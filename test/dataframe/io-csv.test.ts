@@ -1,35 +1,16 @@
 // Reading CSV files: byte-range splits of big files, headers across files, schema inference,
 // user schemas, malformed-record modes, and errors that name the file.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Session, type DataFrame } from '../../src/index.js';
 import { readLineAlignedRange } from '../../src/dataframe/io/sources.js';
+import { useSparkAndInline } from '../helpers/sessions.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
-let spark: Session;
-let inline: Session;
-let root: string;
-beforeAll(() => {
-  spark = Session.builder().master('local[2]').create();
-  inline = Session.builder().master('inline').create();
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'quiver-io-csv-'));
-});
-afterAll(async () => {
-  await spark.stop();
-  await inline.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-let counter = 0;
-const file = (name: string, text: string | Buffer): string => {
-  const dir = path.join(root, `d${++counter}`);
-  fs.mkdirSync(dir);
-  const p = path.join(dir, name);
-  fs.writeFileSync(p, text);
-  return p;
-};
+const { spark, inline } = useSparkAndInline();
+const { freshDir, file } = useTempDir('quiver-io-csv-');
 
 describe('line-aligned byte ranges (Hadoop splits)', () => {
   it('any cut points tile the text into whole lines: every line is read by exactly one range', async () => {
@@ -79,14 +60,14 @@ describe('splitting big files', () => {
     }
     const p = file('big.csv', '\uFEFF' + lines.join('\r\n') + '\r\n');
     const reader = (s: Session) => s.read.options({ header: true, inferSchema: true, escape: '"' });
-    const whole = await reader(spark).csv(p);
+    const whole = await reader(spark()).csv(p);
     expect(await whole.numPartitions()).toBe(1);
     expect(whole.dtypes).toEqual([['id', 'int'], ['name', 'string'], ['score', 'double']]);
     const expected = await rowsOf(whole);
     expect(expected).toHaveLength(400);
     expect(expected[1]).toEqual({ id: 1, name: 'n€me 1, "q"', score: 0.25 });
     const size = fs.statSync(p).size;
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 200, max: size }), fc.constantFrom(spark, inline), async (splitBytes, s) => {
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 200, max: size }), fc.constantFrom(spark(), inline()), async (splitBytes, s) => {
       const df = await reader(s).option('quiver.csv.splitBytes', splitBytes).csv(p);
       expect(df.dtypes).toEqual(whole.dtypes);
       expect(await df.numPartitions()).toBe(Math.ceil(size / splitBytes) || 1);
@@ -105,57 +86,55 @@ describe('splitting big files', () => {
     } finally {
       await s.stop();
     }
-    await expect(spark.read.option('quiver.csv.splitBytes', 'lots').csv(p)).rejects.toThrow(/quiver.csv.splitBytes: cannot parse 'lots' as a byte size/);
+    await expect(spark().read.option('quiver.csv.splitBytes', 'lots').csv(p)).rejects.toThrow(/quiver.csv.splitBytes: cannot parse 'lots' as a byte size/);
   });
 });
 
 describe('headers, schemas and inference', () => {
   it('names columns _c0.. without a header, and reads every value as a string without inferSchema', async () => {
     const p = file('plain.csv', '1,2.5,true\n3,,false\n');
-    const df = await spark.read.csv(p);
+    const df = await spark().read.csv(p);
     expect(df.dtypes).toEqual([['_c0', 'string'], ['_c1', 'string'], ['_c2', 'string']]);
     expect(await df.collect()).toEqual([{ _c0: '1', _c1: '2.5', _c2: 'true' }, { _c0: '3', _c1: null, _c2: 'false' }]);
   });
 
   it('takes the header from the first file and skips it in every file', async () => {
-    const dir = path.join(root, `multi${++counter}`);
-    fs.mkdirSync(dir);
+    const dir = freshDir();
     fs.writeFileSync(path.join(dir, 'a.csv'), 'k,v\n1,10\n2,20\n');
     fs.writeFileSync(path.join(dir, 'b.csv'), 'k,v\n3,30\n');
     fs.writeFileSync(path.join(dir, 'c.csv'), ''); // empty files hold no rows and no header
     fs.writeFileSync(path.join(dir, 'd.csv'), 'k,v\n');
-    const df = await spark.read.options({ header: 'true', inferSchema: 'true' }).csv(dir);
+    const df = await spark().read.options({ header: 'true', inferSchema: 'true' }).csv(dir);
     expect(await df.collect()).toEqual([{ k: 1, v: 10 }, { k: 2, v: 20 }, { k: 3, v: 30 }]);
   });
 
   it('finds the header when the first record is longer than the first read', async () => {
     const long = 'y'.repeat(5 * 2 ** 20);
     const p = file('long.csv', `a,b\n${long},1\n2,3\n`);
-    const df = await spark.read.options({ header: true, inferSchema: true }).csv(p);
+    const df = await spark().read.options({ header: true, inferSchema: true }).csv(p);
     expect(df.dtypes).toEqual([['a', 'string'], ['b', 'int']]);
     expect((await df.collect()).map((r) => [String(r.a).length, r.b])).toEqual([[long.length, 1], [1, 3]]);
   });
 
   it('reports files whose header differs from the first file, naming both', async () => {
-    const dir = path.join(root, `hdr${++counter}`);
-    fs.mkdirSync(dir);
+    const dir = freshDir();
     fs.writeFileSync(path.join(dir, 'a.csv'), 'k,v\n1,10\n');
     fs.writeFileSync(path.join(dir, 'b.csv'), 'k,w\n3,30\n');
-    const df = await spark.read.option('header', true).csv(dir);
+    const df = await spark().read.option('header', true).csv(dir);
     await expect(df.collect()).rejects.toThrow(`Schema mismatch between CSV files: column 2 is 'v' in ${path.join(dir, 'a.csv')} but 'w' in ${path.join(dir, 'b.csv')}`);
     // With a schema given, the header lines are only skipped (Spark's enforceSchema).
-    expect(await (await spark.read.option('header', true).schema('k INT, value INT').csv(dir)).collect()).toEqual([{ k: 1, value: 10 }, { k: 3, value: 30 }]);
+    expect(await (await spark().read.option('header', true).schema('k INT, value INT').csv(dir)).collect()).toEqual([{ k: 1, value: 10 }, { k: 3, value: 30 }]);
   });
 
   it('reads with a DDL schema string or a StructType, nullability enforced', async () => {
     const p = file('typed.csv', '1,9007199254740991,0.5,true,x\n,-5,NaN,false,\n');
-    const df = await spark.read.schema('i INT, l BIGINT, d DOUBLE, b BOOLEAN, s STRING').csv(p);
+    const df = await spark().read.schema('i INT, l BIGINT, d DOUBLE, b BOOLEAN, s STRING').csv(p);
     expect(df.dtypes).toEqual([['i', 'int'], ['l', 'long'], ['d', 'double'], ['b', 'boolean'], ['s', 'string']]);
     expect(await df.collect()).toEqual([
       { i: 1, l: 9007199254740991, d: 0.5, b: true, s: 'x' },
       { i: null, l: -5, d: Number.NaN, b: false, s: null },
     ]);
-    const strict = await spark.read.schema('i INT NOT NULL, l LONG, d DOUBLE, b BOOLEAN, s STRING').csv(p);
+    const strict = await spark().read.schema('i INT NOT NULL, l LONG, d DOUBLE, b BOOLEAN, s STRING').csv(p);
     expect(strict.schema.field('i').nullable).toBe(false);
     await expect(strict.collect()).rejects.toThrow(`Null value in non-nullable column 'i' at line 2 of ${p}`);
   });
@@ -164,11 +143,11 @@ describe('headers, schemas and inference', () => {
     const lines = ['n'];
     for (let i = 0; i < 1500; i++) lines.push(i === 1400 ? '2.5' : String(i));
     const p = file('late-double.csv', lines.join('\n') + '\n');
-    const sampled = await spark.read.options({ header: true, inferSchema: true }).csv(p);
+    const sampled = await spark().read.options({ header: true, inferSchema: true }).csv(p);
     expect(sampled.dtypes).toEqual([['n', 'int']]);
     // PERMISSIVE: the value that does not fit the sampled type reads as null.
     expect((await sampled.collect())[1400]).toEqual({ n: null });
-    for (const s of [spark, inline]) {
+    for (const s of [spark(), inline()]) {
       const full = await s.read.options({ header: true, inferSchema: true, samplingRatio: 1, 'quiver.csv.splitBytes': 2000 }).csv(p);
       expect(full.dtypes).toEqual([['n', 'double']]);
       expect((await full.collect())[1400]).toEqual({ n: 2.5 });
@@ -181,7 +160,7 @@ describe('malformed records', () => {
 
   it('PERMISSIVE nulls bad values, DROPMALFORMED drops the records, FAILFAST names the file and line', async () => {
     const p = file('bad.csv', text);
-    const read = (mode: string) => spark.read.schema('a INT, b INT').options({ header: true, mode }).csv(p);
+    const read = (mode: string) => spark().read.schema('a INT, b INT').options({ header: true, mode }).csv(p);
     expect(await (await read('PERMISSIVE')).collect()).toEqual([
       { a: 1, b: null }, { a: 2, b: 3 }, { a: 4, b: null }, { a: 5, b: 6 }, { a: 8, b: 9 },
     ]);
@@ -194,7 +173,7 @@ describe('malformed records', () => {
     const lines = ['a,b'];
     for (let i = 0; i < 200; i++) lines.push(i === 150 ? `${i},oops` : `${i},${i}`);
     const p = file('bad-split.csv', lines.join('\n') + '\n');
-    const df = await spark.read.schema('a INT, b INT').options({ header: true, mode: 'FAILFAST', 'quiver.csv.splitBytes': 400 }).csv(p);
+    const df = await spark().read.schema('a INT, b INT').options({ header: true, mode: 'FAILFAST', 'quiver.csv.splitBytes': 400 }).csv(p);
     await expect(df.count()).rejects.toThrow(new RegExp(`Malformed CSV record in ${p} \\(split starting at byte \\d+; line numbers count from there\\) at line \\d+, column 'b'`));
   });
 });

@@ -1,29 +1,15 @@
 // Parquet and Arrow files written by other tools: several row groups or record batches, IPC streams,
 // dictionary-encoded strings, non-canonical numeric types; user schemas select columns by name.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { Float32, Int16, RecordBatch, Table, tableFromArrays, tableToIPC, vectorFromArray } from 'apache-arrow';
-import { Session } from '../../src/index.js';
 import { parquetWasm } from '../../src/dataframe/io/parquet-wasm.js';
+import { useSparkAndInline } from '../helpers/sessions.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
-let spark: Session;
-let inline: Session;
-let root: string;
-beforeAll(() => {
-  spark = Session.builder().master('local[2]').create();
-  inline = Session.builder().master('inline').create();
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'quiver-io-fmt-'));
-});
-afterAll(async () => {
-  await spark.stop();
-  await inline.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-let counter = 0;
-const fresh = (name: string) => path.join(root, `${++counter}-${name}`);
+const { spark, inline } = useSparkAndInline();
+const { fresh } = useTempDir('quiver-io-fmt-');
 
 /** 1000 rows: id (int32), x (float64), s (dictionary-encoded utf8, as Arrow JS builds strings). */
 function table(n = 1000): Table {
@@ -46,17 +32,17 @@ describe('Parquet from other writers', () => {
   it('splits a big file by row groups into partitions of about quiver.parquet.splitBytes, with the same rows', async () => {
     const file = fresh('groups.parquet');
     writeParquetFile(file, table(), 100); // 10 row groups
-    const whole = await spark.read.parquet(file);
+    const whole = await spark().read.parquet(file);
     expect(whole.dtypes).toEqual([['id', 'int'], ['x', 'double'], ['s', 'string']]);
     expect(await whole.numPartitions()).toBe(1);
     expect(await whole.collect()).toEqual(expectedRows());
-    for (const s of [spark, inline]) {
+    for (const s of [spark(), inline()]) {
       const split = await s.read.option('quiver.parquet.splitBytes', 1).parquet(file);
       expect(await split.numPartitions()).toBe(10);
       expect(await split.collect()).toEqual(expectedRows());
     }
     const half = fs.statSync(file).size / 2;
-    const two = await spark.read.option('quiver.parquet.splitBytes', Math.ceil(half)).parquet(file);
+    const two = await spark().read.option('quiver.parquet.splitBytes', Math.ceil(half)).parquet(file);
     expect(await two.numPartitions()).toBeGreaterThanOrEqual(2);
     expect(await two.count()).toBe(1000);
   });
@@ -64,11 +50,11 @@ describe('Parquet from other writers', () => {
   it('a user schema selects columns by name (and refuses a missing one naming the file)', async () => {
     const file = fresh('select.parquet');
     writeParquetFile(file, table(20), 1000);
-    const df = await spark.read.schema('s STRING, id INT').parquet(file);
+    const df = await spark().read.schema('s STRING, id INT').parquet(file);
     expect(await df.collect()).toEqual(expectedRows(20).map(({ s, id }) => ({ s, id })));
-    const bad = await spark.read.schema('id INT, nope DOUBLE').parquet(file);
+    const bad = await spark().read.schema('id INT, nope DOUBLE').parquet(file);
     await expect(bad.collect()).rejects.toThrow(`Schema mismatch: column 'nope' of ${file} is missing from ${file}`);
-    const wrongType = await spark.read.schema('id STRING').parquet(file);
+    const wrongType = await spark().read.schema('id STRING').parquet(file);
     await expect(wrongType.collect()).rejects.toThrow(`Schema mismatch: column 'id' is string in ${file} but int in ${file}`);
   });
 });
@@ -83,7 +69,7 @@ describe('Arrow IPC from other writers', () => {
     fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'a.arrows'), tableToIPC(multi, 'stream'));
     fs.writeFileSync(path.join(dir, 'b.feather'), tableToIPC(multi, 'file'));
-    const df = await spark.read.format('feather').load(dir);
+    const df = await spark().read.format('feather').load(dir);
     expect(df.dtypes).toEqual([['id', 'int'], ['x', 'double'], ['s', 'string']]);
     expect(await df.numPartitions()).toBe(2);
     expect(await df.collect()).toEqual([...expectedRows(), ...expectedRows()]);
@@ -96,7 +82,7 @@ describe('Arrow IPC from other writers', () => {
     });
     const file = fresh('narrow.arrow');
     fs.writeFileSync(file, tableToIPC(t, 'file'));
-    const df = await inline.read.arrow(file);
+    const df = await inline().read.arrow(file);
     expect(df.dtypes).toEqual([['f', 'double'], ['h', 'int']]);
     expect(await df.collect()).toEqual([{ f: 1.5, h: 1 }, { f: null, h: 2 }, { f: -2, h: null }]);
   });
@@ -107,7 +93,7 @@ describe('Arrow IPC from other writers', () => {
     const t = tableFromArrays(cols);
     const file = fresh('wide.arrows');
     fs.writeFileSync(file, tableToIPC(t, 'stream'));
-    const df = await spark.read.arrow(file);
+    const df = await spark().read.arrow(file);
     expect(df.columns).toHaveLength(800);
     expect((await df.collect())[0].a_rather_long_column_name_number_799).toBe(799);
   });
@@ -116,6 +102,6 @@ describe('Arrow IPC from other writers', () => {
     const t = new Table({ when: vectorFromArray([new Date(0)]) });
     const file = fresh('dates.arrow');
     fs.writeFileSync(file, tableToIPC(new Table(t.batches as RecordBatch[]), 'file'));
-    await expect(spark.read.arrow(file)).rejects.toThrow(new RegExp(`Cannot read ${file}: Column 'when' has Arrow type .* which Quiver does not support`));
+    await expect(spark().read.arrow(file)).rejects.toThrow(new RegExp(`Cannot read ${file}: Column 'when' has Arrow type .* which Quiver does not support`));
   });
 });

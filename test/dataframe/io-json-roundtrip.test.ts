@@ -1,32 +1,20 @@
 // JSON write -> read round trips with random schemas, values (unicode, escapes, control characters,
 // lone surrogates, NaN, ±0, longs beyond 2^53, vectors), nulls and partitionings, on a worker pool
 // and inline. Reference: the rows collected from the DataFrame that was written.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import {
-  Session, StructType, Vectors, denseVectorType, SparseVectorType, type DataType, type Row, type StructField,
+  StructType, Vectors, denseVectorType, SparseVectorType, type DataType, type Row, type StructField,
 } from '../../src/index.js';
 import { parseJson } from '../../src/dataframe/io/json-parse.js';
 import { DEFAULT_JSON_OPTIONS } from '../../src/dataframe/io/json-options.js';
 import { batchToRows } from '../../src/dataframe/rows.js';
+import { useSessions } from '../helpers/sessions.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 const masters = ['inline', 'local[2]'] as const;
-const sessions = new Map<string, Session>();
-let root: string;
-beforeAll(() => {
-  for (const m of masters) sessions.set(m, Session.builder().master(m).create());
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'quiver-io-json-rt-'));
-});
-afterAll(async () => {
-  for (const s of sessions.values()) await s.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-let counter = 0;
-const fresh = (name: string) => path.join(root, `${name}-${++counter}`);
+const sessionFor = useSessions(masters);
+const { fresh } = useTempDir('quiver-io-json-rt-');
 
 type Kind = 'int' | 'long' | 'double' | 'boolean' | 'string' | 'dense' | 'sparse';
 const KINDS: Kind[] = ['int', 'long', 'double', 'boolean', 'string', 'dense', 'sparse'];
@@ -77,7 +65,7 @@ describe('JSON round trips', () => {
   it('write -> read with the schema gives back every row, value and null, on every master', async () => {
     let run = 0;
     await fc.assert(fc.asyncProperty(tableArb(KINDS, false), async ({ schema, rows, numPartitions }) => {
-      const session = sessions.get(masters[run++ % masters.length])!;
+      const session = sessionFor(masters[run++ % masters.length]);
       const df = session.createDataFrame(rows, { schema, numPartitions });
       const out = fresh('rt');
       await df.write.json(out);
@@ -90,7 +78,7 @@ describe('JSON round trips', () => {
   it('write -> read with inference gives back every column holding a value (sorted by name), with its values', async () => {
     let run = 0;
     await fc.assert(fc.asyncProperty(tableArb(['int', 'long', 'double', 'boolean', 'string', 'dense', 'sparse'], true), async ({ schema, rows, numPartitions }) => {
-      const session = sessions.get(masters[run++ % masters.length])!;
+      const session = sessionFor(masters[run++ % masters.length]);
       const df = session.createDataFrame(rows, { schema, numPartitions });
       const expected = await df.collect();
       const present = schema.fieldNames.filter((n) => expected.some((r) => r[n] !== null));

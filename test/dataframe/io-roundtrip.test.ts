@@ -1,28 +1,17 @@
 // write -> read round trips for every file format, with random schemas, nulls and partitionings,
 // on a worker pool and inline. Reference: the rows collected from the DataFrame that was written.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import {
-  Session, StructType, Vectors, denseVectorType, SparseVectorType, type DataType, type Row, type StructField,
+  StructType, Vectors, denseVectorType, SparseVectorType, type DataType, type Row, type StructField,
 } from '../../src/index.js';
+import { useSessions } from '../helpers/sessions.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 const masters = ['inline', 'local[2]'] as const;
-const sessions = new Map<string, Session>();
-let root: string;
-beforeAll(() => {
-  for (const m of masters) sessions.set(m, Session.builder().master(m).create());
-  root = fs.mkdtempSync(path.join(os.tmpdir(), 'quiver-io-rt-'));
-});
-afterAll(async () => {
-  for (const s of sessions.values()) await s.stop();
-  fs.rmSync(root, { recursive: true, force: true });
-});
-
-let counter = 0;
-const fresh = (name: string) => path.join(root, `${name}-${++counter}`);
+const session = useSessions(masters);
+const { fresh } = useTempDir('quiver-io-rt-');
 
 type Kind = 'int' | 'long' | 'double' | 'boolean' | 'string' | 'dense' | 'sparse';
 
@@ -77,7 +66,7 @@ function tableArb(kinds: Kind[], csv: boolean) {
 describe('write -> read round trips', () => {
   it('Parquet keeps every type, nulls, dense and sparse vectors, and the partitioning', async () => {
     await fc.assert(fc.asyncProperty(tableArb(['int', 'long', 'double', 'boolean', 'string', 'dense', 'sparse'], false), async ({ schema, rows, parts, master }) => {
-      const spark = sessions.get(master)!;
+      const spark = session(master);
       const df = spark.createDataFrame(rows, { numPartitions: parts, schema });
       const dir = fresh('pq');
       await df.write.parquet(dir);
@@ -90,7 +79,7 @@ describe('write -> read round trips', () => {
 
   it('Arrow IPC keeps every type, nulls, vectors and the partitioning', async () => {
     await fc.assert(fc.asyncProperty(tableArb(['int', 'long', 'double', 'boolean', 'string', 'dense', 'sparse'], false), async ({ schema, rows, parts, master }) => {
-      const spark = sessions.get(master)!;
+      const spark = session(master);
       const df = spark.createDataFrame(rows, { numPartitions: parts, schema });
       const dir = fresh('arrow');
       await df.write.format('arrow').save(dir);
@@ -103,7 +92,7 @@ describe('write -> read round trips', () => {
 
   it('CSV with a header and the schema given keeps values, nulls, quotes, separators and line breaks', async () => {
     await fc.assert(fc.asyncProperty(tableArb(['int', 'long', 'double', 'boolean', 'string'], true), async ({ schema, rows, parts, master }) => {
-      const spark = sessions.get(master)!;
+      const spark = session(master);
       const df = spark.createDataFrame(rows, { numPartitions: parts, schema });
       const dir = fresh('csv');
       await df.write.option('header', true).csv(dir);
@@ -114,7 +103,7 @@ describe('write -> read round trips', () => {
   });
 
   it('CSV schema inference reads back what a typed table wrote (ints, doubles, booleans, strings)', async () => {
-    const spark = sessions.get('local[2]')!;
+    const spark = session('local[2]');
     const rows = Array.from({ length: 40 }, (_, i) => ({ i, d: i / 4, b: i % 3 === 0, s: `v${i}`, n: i % 5 ? i : null }));
     const df = spark.createDataFrame(rows, { numPartitions: 3, schema: { i: 'int', d: 'double', b: 'boolean', s: 'string', n: 'int' } });
     const dir = fresh('csv-infer');
@@ -125,7 +114,7 @@ describe('write -> read round trips', () => {
   });
 
   it('an empty DataFrame round-trips with its schema (Parquet, Arrow) ', async () => {
-    const spark = sessions.get('local[2]')!;
+    const spark = session('local[2]');
     const schema = new StructType([{ name: 'x', type: { kind: 'double' }, nullable: true }, { name: 'v', type: denseVectorType(3), nullable: true }]);
     const df = spark.createDataFrame([], { numPartitions: 2, schema });
     for (const format of ['parquet', 'arrow']) {
@@ -138,7 +127,7 @@ describe('write -> read round trips', () => {
   });
 
   it('Parquet compression codecs all read back; snappy is the default and named in the file names', async () => {
-    const spark = sessions.get('inline')!;
+    const spark = session('inline');
     const df = spark.createDataFrame(Array.from({ length: 100 }, (_, i) => ({ x: i * 1.5, s: `s${i % 7}` })), { numPartitions: 2 });
     const plain = fresh('pq-default');
     await df.write.parquet(plain);
@@ -152,7 +141,7 @@ describe('write -> read round trips', () => {
   });
 
   it('field metadata (ML attributes) survives Parquet and Arrow', async () => {
-    const spark = sessions.get('local[2]')!;
+    const spark = session('local[2]');
     const schema = new StructType([{ name: 'label', type: { kind: 'double' }, nullable: false, metadata: { ml_attr: { type: 'nominal', vals: ['a', 'b'] } } }]);
     const df = spark.createDataFrame([{ label: 0 }, { label: 1 }], { schema });
     for (const format of ['parquet', 'arrow']) {

@@ -1,6 +1,6 @@
 // One inline and one local[2] session per test file: every evaluator must give the same numbers on both.
-import { afterAll, beforeAll } from 'vitest';
-import { Session, isClose, type DataFrame, type Row } from '../../src/index.js';
+import { isClose, type DataFrame, type Row, type Session } from '../../src/index.js';
+import { useSessions as useSessionsOf } from '../helpers/sessions.js';
 
 export const MASTERS = ['inline', 'local[2]'] as const;
 export type Master = (typeof MASTERS)[number];
@@ -9,10 +9,7 @@ export function useSessions(): {
   session(master: Master): Session;
   df(master: Master, rows: readonly Row[], numPartitions: number, schema?: Record<string, string>): DataFrame;
 } {
-  const sessions = new Map<Master, Session>();
-  beforeAll(() => { for (const m of MASTERS) sessions.set(m, Session.builder().master(m).create()); });
-  afterAll(async () => { for (const s of sessions.values()) await s.stop(); });
-  const session = (m: Master): Session => sessions.get(m)!;
+  const session = useSessionsOf(MASTERS);
   return {
     session,
     df: (m, rows, numPartitions, schema) => session(m).createDataFrame(rows as Row[], { numPartitions, ...(schema ? { schema } : {}) }),

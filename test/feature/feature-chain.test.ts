@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Session, StringIndexer, OneHotEncoder, VectorAssembler, StandardScaler, categoricalFeatures, type DataFrame, type Row, type Vector,
+  StringIndexer, OneHotEncoder, VectorAssembler, StandardScaler, categoricalFeatures, type DataFrame, type Row, type Vector,
 } from '../../src/index.js';
+import { useSessions } from '../helpers/sessions.js';
 
 // StringIndexer -> OneHotEncoder -> VectorAssembler -> StandardScaler, as a user chains them.
 const masters = ['inline', 'local[2]'] as const;
-const sessions = new Map<string, Session>();
-beforeAll(() => { for (const m of masters) sessions.set(m, Session.builder().master(m).create()); });
-afterAll(async () => { for (const s of sessions.values()) await s.stop(); });
+const session = useSessions(masters);
 
 async function chain(df: DataFrame): Promise<{ out: DataFrame; rows: Row[] }> {
   const indexed = (await new StringIndexer({ inputCols: ['city', 'plan'], outputCols: ['cityIdx', 'planIdx'] }).fit(df)).transform(df);
@@ -29,17 +28,17 @@ describe('feature stages chained', () => {
   it('give identical rows on inline and local[2] and for any partition count', async () => {
     await fc.assert(fc.asyncProperty(fc.array(rowArb, { minLength: 2, maxLength: 40 }), fc.integer({ min: 1, max: 6 }), async (rows, parts) => {
       const results: { rows: Row[] }[] = [];
-      for (const m of masters) results.push(await chain(sessions.get(m)!.createDataFrame(rows, { numPartitions: parts })));
+      for (const m of masters) results.push(await chain(session(m).createDataFrame(rows, { numPartitions: parts })));
       const vecs = (r: Row[]) => r.map((x) => Array.from((x.features as Vector).toArray()));
       expect(vecs(results[1].rows)).toEqual(vecs(results[0].rows));
-      const single = await chain(sessions.get('inline')!.createDataFrame(rows, { numPartitions: 1 }));
+      const single = await chain(session('inline').createDataFrame(rows, { numPartitions: 1 }));
       // Partition counts change the order partial moments merge in: equal up to rounding.
       vecs(single.rows).forEach((v, i) => v.forEach((x, j) => expect(Math.abs(x - vecs(results[0].rows)[i][j])).toBeLessThan(1e-9)));
     }), { numRuns: 10 });
   });
 
   it('keep the StringIndexer\'s levels visible as categorical features of the assembled vector', async () => {
-    const df = sessions.get('inline')!.createDataFrame([
+    const df = session('inline').createDataFrame([
       { city: 'Oslo', plan: 'free', age: 30, income: 1 }, { city: 'Lima', plan: 'pro', age: 40, income: 2 }, { city: 'Oslo', plan: 'pro', age: 50, income: 3 },
     ]);
     const { out } = await chain(df);

@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Session, OneHotEncoder, OneHotEncoderModel, StringIndexer, StructType, Vectors, SparseVector, attributeGroupOf,
+  OneHotEncoder, OneHotEncoderModel, StringIndexer, StructType, Vectors, SparseVector, attributeGroupOf,
   attributeMetadata, SparseVectorType, type DataType, type Row,
 } from '../../src/index.js';
+import { useSessions } from '../helpers/sessions.js';
 
 const masters = ['inline', 'local[2]'] as const;
-const sessions = new Map<string, Session>();
-beforeAll(() => { for (const m of masters) sessions.set(m, Session.builder().master(m).create()); });
-afterAll(async () => { for (const s of sessions.values()) await s.stop(); });
-const spark = (m: string = 'inline') => sessions.get(m)!;
+const session = useSessions(masters);
+const spark = (m: string = 'inline') => session(m);
 
 const doubles = (m: string, name: string, values: (number | null)[], parts = 2, metadata?: Record<string, unknown>, type: DataType = { kind: 'double' }) =>
   spark(m).createDataFrame(values.map((v) => ({ [name]: v })), {

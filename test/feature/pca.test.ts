@@ -1,22 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Session } from '../../src/dataframe/session.js';
 import { PCA, PCAModel } from '../../src/feature/pca.js';
 import { DenseVector, Vectors, type Vector } from '../../src/linalg/vectors.js';
 import { randomStream, gaussian } from '../../src/linalg/random.js';
+import { useSparkAndInline } from '../helpers/sessions.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
-let spark: Session;
-let inline: Session;
-
-beforeAll(() => {
-  spark = Session.builder().master('local[2]').create();
-  inline = Session.builder().master('inline').create();
-});
-
-afterAll(async () => {
-  await spark.stop();
-  await inline.stop();
-});
+const { spark, inline } = useSparkAndInline();
+const { freshDir } = useTempDir('quiver-pca-');
 
 // The 3-row example of the PySpark PCA documentation (pyspark.ml.feature.PCA).
 const docRows = () => [
@@ -45,7 +37,7 @@ function column(model: PCAModel, c: number): number[] {
 
 describe('PCA', () => {
   it('reproduces the PySpark documentation example (k = 2), up to the sign of each component', async () => {
-    const df = spark.createDataFrame(docRows());
+    const df = spark().createDataFrame(docRows());
     const model = await new PCA({ k: 2, inputCol: 'features', outputCol: 'pca_features' }).fit(df);
     expect(model.getK()).toBe(2);
     expect(model.pc.numRows).toBe(5);
@@ -73,7 +65,7 @@ describe('PCA', () => {
       // Correlated, with a large offset to exercise centering.
       return z.map((v, j) => 1e4 + (j + 1) * v + (j > 0 ? 0.5 * z[j - 1] : 0));
     });
-    const df = spark.createDataFrame(data.map((r) => ({ features: Vectors.dense(r) })), { numPartitions: 3 });
+    const df = spark().createDataFrame(data.map((r) => ({ features: Vectors.dense(r) })), { numPartitions: 3 });
     const model = await new PCA({ k: d, inputCol: 'features', outputCol: 'p' }).fit(df);
     const cov = naiveCovariance(data);
     const total = cov.reduce((s, r, i) => s + r[i], 0);
@@ -103,8 +95,8 @@ describe('PCA', () => {
         const df = session.createDataFrame(rows.map((r) => ({ f: sparse ? Vectors.dense(r).toSparse() : Vectors.dense(r) })), { numPartitions: parts });
         return new PCA({ k: 2, inputCol: 'f', outputCol: 'o' }).fit(df);
       };
-      const ref = await fit(spark, 1, false);
-      for (const [session, parts, sparse] of [[spark, 2, false], [spark, 7, true], [inline, 3, false]] as const) {
+      const ref = await fit(spark(), 1, false);
+      for (const [session, parts, sparse] of [[spark(), 2, false], [spark(), 7, true], [inline(), 3, false]] as const) {
         const m = await fit(session, parts, sparse);
         for (let c = 0; c < 2; c++) {
           // The same components up to rounding; degenerate (tied) eigenvalues are skipped.
@@ -120,7 +112,7 @@ describe('PCA', () => {
   });
 
   it('transform projects without centering and predict agrees with transform', async () => {
-    const df = spark.createDataFrame(docRows());
+    const df = spark().createDataFrame(docRows());
     const model = await new PCA({ k: 3, inputCol: 'features', outputCol: 'o' }).fit(df);
     const rows = await model.transform(df).collect();
     for (const r of rows) {
@@ -136,51 +128,46 @@ describe('PCA', () => {
   });
 
   it('rejects k larger than the number of features, empty data, bad values and a wrong vector size', async () => {
-    const df = spark.createDataFrame(docRows());
+    const df = spark().createDataFrame(docRows());
     await expect(new PCA({ k: 6, inputCol: 'features', outputCol: 'o' }).fit(df)).rejects.toThrow(/k = 6 is larger than the number of features 5/);
-    const dense = spark.createDataFrame([{ f: Vectors.dense([1, 2]) }, { f: Vectors.dense([3, 4]) }]);
+    const dense = spark().createDataFrame([{ f: Vectors.dense([1, 2]) }, { f: Vectors.dense([3, 4]) }]);
     expect(() => new PCA({ k: 3, inputCol: 'f', outputCol: 'o' }).transformSchema(dense.schema)).toThrow(/k = 3 is larger than the number of features 2/);
     await expect(new PCA({ k: 1, inputCol: 'f', outputCol: 'o' }).fit(dense.limit(0))).rejects.toThrow(/no rows/);
-    const bad = spark.createDataFrame([{ f: Vectors.dense([1, NaN]) }, { f: Vectors.dense([3, 4]) }]);
+    const bad = spark().createDataFrame([{ f: Vectors.dense([1, NaN]) }, { f: Vectors.dense([3, 4]) }]);
     await expect(new PCA({ k: 1, inputCol: 'f', outputCol: 'o' }).fit(bad)).rejects.toThrow(/column 'f' holds NaN at row 0/);
     expect(() => new PCA({ k: 0 })).toThrow(/k given invalid value 0/);
     await expect(new PCA({ k: 1, inputCol: 'nope', outputCol: 'o' }).fit(dense)).rejects.toThrow(/Column 'nope' does not exist/);
     const model = await new PCA({ k: 1, inputCol: 'f', outputCol: 'o' }).fit(dense);
-    const wide = spark.createDataFrame([{ f: Vectors.dense([1, 2, 3]) }]);
+    const wide = spark().createDataFrame([{ f: Vectors.dense([1, 2, 3]) }]);
     expect(() => model.transform(wide)).toThrow(/size 3 but the model was fitted on vectors of size 2/);
-    const sparseWide = spark.createDataFrame([{ f: Vectors.sparse(3, [0], [1]) }]);
+    const sparseWide = spark().createDataFrame([{ f: Vectors.sparse(3, [0], [1]) }]);
     await expect(model.transform(sparseWide).collect()).rejects.toThrow(/size 3 at row 0, but the model was fitted on vectors of size 2/);
   });
 });
 
 describe('PCA persistence', () => {
   it('save → load → transform is identical, with Spark\'s data columns (pc, explainedVariance)', async () => {
-    const { mkdtemp, rm, readFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
+    const { readFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
     const { load, readDataDir, fileSystemFor } = await import('../../src/persistence/index.js');
-    const root = await mkdtemp(join(tmpdir(), 'quiver-pca-'));
-    try {
-      const df = spark.createDataFrame(docRows());
-      const pca = new PCA({ k: 2, inputCol: 'features', outputCol: 'o' });
-      await pca.save(join(root, 'pca'));
-      expect((await PCA.load(join(root, 'pca'))).getK()).toBe(2);
-      const model = await pca.fit(df);
-      const path = join(root, 'model');
-      await model.save(path);
-      const meta = JSON.parse(await readFile(join(path, 'metadata', 'part-00000'), 'utf8'));
-      expect(meta.class).toBe('org.apache.spark.ml.feature.PCAModel');
-      expect((await readDataDir(fileSystemFor(path), path)).schema.fields.map((f) => f.name)).toEqual(['pc', 'explainedVariance']);
-      const loaded = await PCAModel.load(path);
-      expect(loaded.uid).toBe(model.uid);
-      expect(Array.from(loaded.pc.toArray())).toEqual(Array.from(model.pc.toArray()));
-      expect(Array.from(loaded.explainedVariance.values)).toEqual(Array.from(model.explainedVariance.values));
-      expect(await loaded.transform(df).collect()).toEqual(await model.transform(df).collect());
-      expect(await load(path)).toBeInstanceOf(PCAModel);
-      await expect(model.save(path)).rejects.toThrow(/exists/);
-      await expect(PCA.load(path)).rejects.toThrow(/PCAModel/);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
+    const root = freshDir();
+    const df = spark().createDataFrame(docRows());
+    const pca = new PCA({ k: 2, inputCol: 'features', outputCol: 'o' });
+    await pca.save(join(root, 'pca'));
+    expect((await PCA.load(join(root, 'pca'))).getK()).toBe(2);
+    const model = await pca.fit(df);
+    const path = join(root, 'model');
+    await model.save(path);
+    const meta = JSON.parse(await readFile(join(path, 'metadata', 'part-00000'), 'utf8'));
+    expect(meta.class).toBe('org.apache.spark.ml.feature.PCAModel');
+    expect((await readDataDir(fileSystemFor(path), path)).schema.fields.map((f) => f.name)).toEqual(['pc', 'explainedVariance']);
+    const loaded = await PCAModel.load(path);
+    expect(loaded.uid).toBe(model.uid);
+    expect(Array.from(loaded.pc.toArray())).toEqual(Array.from(model.pc.toArray()));
+    expect(Array.from(loaded.explainedVariance.values)).toEqual(Array.from(model.explainedVariance.values));
+    expect(await loaded.transform(df).collect()).toEqual(await model.transform(df).collect());
+    expect(await load(path)).toBeInstanceOf(PCAModel);
+    await expect(model.save(path)).rejects.toThrow(/exists/);
+    await expect(PCA.load(path)).rejects.toThrow(/PCAModel/);
   });
 });

@@ -1,39 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  Session, VectorAssembler, StandardScaler, StandardScalerModel, StringIndexer, StringIndexerModel, OneHotEncoder,
+  VectorAssembler, StandardScaler, StandardScalerModel, StringIndexer, StringIndexerModel, OneHotEncoder,
   OneHotEncoderModel, Vectors, type DataFrame, type Row,
 } from '../../src/index.js';
 import {
   dataTable, fileSystemFor, load, readDataDir, stringArrayColumn, vectorColumn, writeDataDir,
 } from '../../src/persistence/index.js';
 import type { Params } from '../../src/pipeline/params.js';
+import { useSessions } from '../helpers/sessions.js';
+import { expectSameParams } from '../helpers/params.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
 const masters = ['inline', 'local[2]'] as const;
-const sessions = new Map<string, Session>();
-let root = '';
-let counter = 0;
-beforeAll(async () => {
-  for (const m of masters) sessions.set(m, Session.builder().master(m).create());
-  root = await mkdtemp(join(tmpdir(), 'quiver-feature-'));
-});
-afterAll(async () => {
-  for (const s of sessions.values()) await s.stop();
-  await rm(root, { recursive: true, force: true });
-});
-const spark = (m: string = 'inline') => sessions.get(m)!;
-const freshPath = () => join(root, `stage-${counter++}`);
-
-/** The same class, uid, params (set and default) — what metadata carries. */
-function expectSameParams(a: Params, b: Params): void {
-  expect(b.constructor).toBe(a.constructor);
-  expect(b.uid).toBe(a.uid);
-  expect(b.paramMapJSON()).toEqual(a.paramMapJSON());
-  expect(b.defaultParamMapJSON()).toEqual(a.defaultParamMapJSON());
-}
+const session = useSessions(masters);
+const spark = (m: string = 'inline') => session(m);
+const { fresh } = useTempDir('quiver-feature-');
+const freshPath = () => fresh('stage');
 
 async function roundTrip<T extends Params & { save(path: string): Promise<void> }>(stage: T, loadAs: (path: string) => Promise<T>): Promise<T> {
   const path = freshPath();

@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Session, StandardScaler, StandardScalerModel, StructType, Vectors, DenseVector, attributeGroupOf,
+  StandardScaler, StandardScalerModel, StructType, Vectors, DenseVector, attributeGroupOf,
   denseVectorType, SparseVectorType, type Row, type Vector,
 } from '../../src/index.js';
 import { ParamMap } from '../../src/pipeline/stage.js';
+import { useSessions } from '../helpers/sessions.js';
 
 const masters = ['inline', 'local[2]'] as const;
-const sessions = new Map<string, Session>();
-beforeAll(() => { for (const m of masters) sessions.set(m, Session.builder().master(m).create()); });
-afterAll(async () => { for (const s of sessions.values()) await s.stop(); });
-const spark = (m: string = 'inline') => sessions.get(m)!;
+const session = useSessions(masters);
+const spark = (m: string = 'inline') => session(m);
 const arrayOf = (v: unknown) => Array.from((v as Vector).toArray());
 
 /** |a - b| <= tol elementwise. */

@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  Session, StructType, col, Vectors, VectorAssembler, DenseVector, SparseVector, attributeGroupOf, attributeGroupMetadata,
+  StructType, col, Vectors, VectorAssembler, DenseVector, SparseVector, attributeGroupOf, attributeGroupMetadata,
   attributeMetadata, categoricalFeatures, denseVectorType, SparseVectorType, type DataType, type Row, type StructField,
 } from '../../src/index.js';
+import { useSessions } from '../helpers/sessions.js';
 
 const masters = ['inline', 'local[2]'] as const;
-const sessions = new Map<string, Session>();
-beforeAll(() => { for (const m of masters) sessions.set(m, Session.builder().master(m).create()); });
-afterAll(async () => { for (const s of sessions.values()) await s.stop(); });
-const spark = (m: string = 'inline') => sessions.get(m)!;
+const session = useSessions(masters);
+const spark = (m: string = 'inline') => session(m);
 
 const field = (name: string, type: DataType, metadata?: Record<string, unknown>): StructField =>
   ({ name, type, nullable: true, ...(metadata ? { metadata } : {}) });

@@ -18,3 +18,15 @@ export function useSessions(masters: readonly string[], conf: Record<string, str
     return s;
   };
 }
+
+/** The pair most test files use: `spark`, a local[2] worker pool, and `inline`, on the calling thread. */
+export function useSparkAndInline(conf: Record<string, string | number | boolean> = {}): { spark: () => Session; inline: () => Session } {
+  const session = useSessions(['local[2]', 'inline'], conf);
+  return { spark: () => session('local[2]'), inline: () => session('inline') };
+}
+
+/** One session for a test file. */
+export function useSession(master: string, conf: Record<string, string | number | boolean> = {}): () => Session {
+  const session = useSessions([master], conf);
+  return () => session(master);
+}

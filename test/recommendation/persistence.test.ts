@@ -1,29 +1,19 @@
 // Save -> load for KMeans and ALS, in Spark's layouts: KMeansModel data/ (clusterIdx, clusterCenter);
 // ALSModel metadata "rank", userFactors/ and itemFactors/ (id: int, features: array<float>).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Session } from '../../src/dataframe/session.js';
 import { Vectors, type DenseVector } from '../../src/linalg/vectors.js';
 import { KMeans, KMeansModel } from '../../src/clustering/index.js';
 import { ALS, ALSModel } from '../../src/recommendation/index.js';
 import { fileSystemFor, load, readDataDir } from '../../src/persistence/index.js';
-import type { Params } from '../../src/pipeline/params.js';
+import { useSession } from '../helpers/sessions.js';
+import { expectSameParams } from '../helpers/params.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
-const spark = Session.builder().master('local[2]').create();
-let root = '';
-let counter = 0;
-beforeAll(async () => { root = await mkdtemp(join(tmpdir(), 'quiver-cluster-rec-')); });
-afterAll(async () => { await spark.stop(); await rm(root, { recursive: true, force: true }); });
-const freshPath = () => join(root, `stage-${counter++}`);
-
-function expectSameParams(a: Params, b: Params): void {
-  expect(b.constructor).toBe(a.constructor);
-  expect(b.uid).toBe(a.uid);
-  expect(b.paramMapJSON()).toEqual(a.paramMapJSON());
-  expect(b.defaultParamMapJSON()).toEqual(a.defaultParamMapJSON());
-}
+const spark = useSession('local[2]');
+const { fresh } = useTempDir('quiver-cluster-rec-');
+const freshPath = () => fresh('stage');
 
 const schemaOf = async (path: string, dir: string) =>
   (await readDataDir(fileSystemFor(path), path, dir)).schema.fields.map((f) => `${f.name}: ${String(f.type)}`);
@@ -31,7 +21,7 @@ const schemaOf = async (path: string, dir: string) =>
 describe('KMeans persistence', () => {
   it('saves Spark\'s layout and loads a model that predicts identically', async () => {
     const points = Array.from({ length: 60 }, (_, i) => [i % 3 * 10 + (i % 7) / 10, (i % 5) / 3]);
-    const df = spark.createDataFrame(points.map((p) => ({ features: Vectors.dense(p) })));
+    const df = spark().createDataFrame(points.map((p) => ({ features: Vectors.dense(p) })));
     const model = await new KMeans({ k: 3, seed: 5, predictionCol: 'cluster' }).fit(df);
     const path = freshPath();
     await model.save(path);
@@ -71,7 +61,7 @@ describe('KMeans persistence', () => {
 describe('ALS persistence', () => {
   it('saves Spark\'s layout and loads a model that predicts and recommends identically', async () => {
     const rows = Array.from({ length: 300 }, (_, n) => ({ user: n % 17, item: (n * 7) % 23, rating: ((n * 13) % 11) / 2 }));
-    const df = spark.createDataFrame(rows);
+    const df = spark().createDataFrame(rows);
     const model = await new ALS({ rank: 4, maxIter: 3, seed: 2, coldStartStrategy: 'drop', numUserBlocks: 3, numItemBlocks: 2 }).fit(df);
     const path = freshPath();
     await model.save(path);
@@ -80,7 +70,7 @@ describe('ALS persistence', () => {
     expect(meta.rank).toBe(4);
     for (const dir of ['userFactors', 'itemFactors']) expect(await schemaOf(path, dir)).toEqual(['id: Int32', 'features: List<Float32>']);
     // A loaded model's DataFrames live in the active session; this test's session was made with create().
-    const loaded = (await ALSModel.load(path)).setSession(spark);
+    const loaded = (await ALSModel.load(path)).setSession(spark());
     expectSameParams(model, loaded);
     expect(loaded.rank).toBe(4);
     const predictions = async (m: ALSModel) => (await m.transform(df).collect()).map((r) => r.prediction);

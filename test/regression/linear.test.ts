@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Session } from '../../src/dataframe/session.js';
 import { LinearRegression, LinearRegressionModel } from '../../src/regression/linear.js';
@@ -6,19 +6,11 @@ import { studentTTwoSidedP } from '../../src/regression/linear-summary.js';
 import { Vectors, type Vector } from '../../src/linalg/vectors.js';
 import { gaussian, randomStream } from '../../src/linalg/random.js';
 import type { Row } from '../../src/dataframe/rows.js';
+import { useSparkAndInline } from '../helpers/sessions.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 
-let spark: Session;
-let inline: Session;
-
-beforeAll(() => {
-  spark = Session.builder().master('local[2]').create();
-  inline = Session.builder().master('inline').create();
-});
-
-afterAll(async () => {
-  await spark.stop();
-  await inline.stop();
-});
+const { spark, inline } = useSparkAndInline();
+const { freshDir } = useTempDir('quiver-linreg-');
 
 // Spark's LinearRegressionSuite / WeightedLeastSquaresSuite data set, with R code
 //   A <- matrix(c(0, 1, 2, 3, 5, 7, 11, 13), 4, 2); b <- c(17, 19, 23, 29); w <- c(1, 2, 3, 4)
@@ -45,7 +37,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
     // R: glm(b ~ ., data = df, weights = w) — LinearRegressionSuite "linear regression summary with
     // weighted samples and intercept by normal solver"; coefficients from WeightedLeastSquaresSuite "WLS against lm".
     for (const sparse of [true, false]) {
-      const df = spark.createDataFrame(weighted(undefined, sparse), { numPartitions: 2 });
+      const df = spark().createDataFrame(weighted(undefined, sparse), { numPartitions: 2 });
       const model = await new LinearRegression({ weightCol: 'weight', solver: 'normal' }).fit(df);
       expectClose(coefs(model), [18.08, 6.08, -0.6], 1e-4, 'intercept, coefficients');
       const s = model.summary;
@@ -62,7 +54,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
 
   it('matches R lm/glm without intercept (normal solver)', async () => {
     // R: glm(b ~ . -1, data = df, weights = w); lm gives -3.727121, 3.009983.
-    const df = spark.createDataFrame(weighted(), { numPartitions: 2 });
+    const df = spark().createDataFrame(weighted(), { numPartitions: 2 });
     const model = await new LinearRegression({ weightCol: 'weight', solver: 'normal', fitIntercept: false }).fit(df);
     expectClose(coefs(model), [0, -3.727121, 3.009983], 1e-4);
     const s = model.summary;
@@ -81,7 +73,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
       [18.0799727, 6.0799832, -0.5999941], [13.5356178, 3.2714044, 0.3770744], [14.064629, 3.565802, 0.269593],
       [10.1238013, 0.9708569, 1.1475466], [13.1860638, 2.1761382, 0.6213134],
     ];
-    const df = spark.createDataFrame(weighted(), { numPartitions: 2 });
+    const df = spark().createDataFrame(weighted(), { numPartitions: 2 });
     let idx = 0;
     for (const fitIntercept of [false, true]) {
       for (const regParam of [0.0, 0.1, 1.0]) {
@@ -113,7 +105,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
       [9.51243781094527, 0, 1.39303482587065], [13.3677796362763, 2.17212164262107, 0.604613180623227],
       [14.2554457236073, 2.22851848830683, 0.508415124978748], [17.2, 3.4, 0],
     ];
-    const df = spark.createDataFrame(weighted(), { numPartitions: 2 });
+    const df = spark().createDataFrame(weighted(), { numPartitions: 2 });
     let idx = 0;
     for (const fitIntercept of [false, true]) {
       for (const regParam of [0.1, 0.5, 1.0]) {
@@ -134,7 +126,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
 
   it('handles a constant feature as glmnet (WLS against glmnet with constant features)', async () => {
     const constantFeatures = [[1, 5], [1, 7], [1, 11], [1, 13]];
-    const df = spark.createDataFrame(weighted(undefined, false, constantFeatures), { numPartitions: 2 });
+    const df = spark().createDataFrame(weighted(undefined, false, constantFeatures), { numPartitions: 2 });
     const expected = [
       [0, 0, 2.253012], [0, 0, 2.250857], [0, 0, 2.249784], [0, 0, 2.248709],
       [0, 0, 2.253012], [0, 0, 2.235802], [0, 0, 2.238297], [0, 0, 2.240811],
@@ -157,8 +149,8 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
 
   it('matches R lm on a constant label, with every solver', async () => {
     // LinearRegressionSuite "linear regression model with constant label": lm(b.const ~ . -1) and lm(b.const ~ .).
-    const df = spark.createDataFrame(weighted([17, 17, 17, 17]), { numPartitions: 2 });
-    const zero = spark.createDataFrame(weighted([0, 0, 0, 0]), { numPartitions: 2 });
+    const df = spark().createDataFrame(weighted([17, 17, 17, 17]), { numPartitions: 2 });
+    const zero = spark().createDataFrame(weighted([0, 0, 0, 0]), { numPartitions: 2 });
     for (const solver of ['auto', 'l-bfgs', 'normal']) {
       const noIntercept = await new LinearRegression({ weightCol: 'weight', solver, fitIntercept: false }).fit(df);
       expectClose(coefs(noIntercept), [0, -9.221298, 3.394343], 1e-4, `${solver} without intercept`);
@@ -175,7 +167,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
   });
 
   it('l-bfgs reaches the same unregularized fit as R lm', async () => {
-    const df = spark.createDataFrame(weighted(), { numPartitions: 2 });
+    const df = spark().createDataFrame(weighted(), { numPartitions: 2 });
     for (const fitIntercept of [true, false]) {
       const m = await new LinearRegression({ weightCol: 'weight', solver: 'l-bfgs', fitIntercept }).fit(df);
       expectClose(coefs(m), fitIntercept ? [18.08, 6.08, -0.6] : [0, -3.727121, 3.009983], 1e-4, `l-bfgs intercept=${fitIntercept}`);
@@ -202,7 +194,7 @@ function synthetic(n: number, d: number, seed: number, noise = 0.1): { rows: Row
 describe('LinearRegression: solvers, summary and invariants', () => {
   it('normal and l-bfgs agree without regularization; summary metrics equal a direct computation', async () => {
     const { rows } = synthetic(300, 4, 3, 2);
-    const df = spark.createDataFrame(rows, { numPartitions: 3 });
+    const df = spark().createDataFrame(rows, { numPartitions: 3 });
     const normal = await new LinearRegression({ solver: 'normal' }).fit(df);
     const lbfgs = await new LinearRegression({ solver: 'l-bfgs', tol: 1e-10 }).fit(df);
     const scale = Math.max(...coefs(normal).map(Math.abs));
@@ -238,9 +230,9 @@ describe('LinearRegression: solvers, summary and invariants', () => {
         const data = rows.map((r) => ({ ...r, features: sparse ? (r.features as Vector & { toSparse(): Vector }).toSparse() : r.features }));
         return new LinearRegression({ solver, regParam: 0.05, elasticNetParam: 0.3, weightCol: 'weight' }).fit(session.createDataFrame(data, { numPartitions: parts }));
       };
-      const ref = coefs(await fit(spark, 1, false));
+      const ref = coefs(await fit(spark(), 1, false));
       const scale = Math.max(...ref.map(Math.abs));
-      for (const [session, parts, sparse] of [[spark, 2, false], [spark, 7, true], [inline, 3, false]] as const) {
+      for (const [session, parts, sparse] of [[spark(), 2, false], [spark(), 7, true], [inline(), 3, false]] as const) {
         expectClose(coefs(await fit(session, parts, sparse)), ref, 1e-6 * scale, `${solver} ${parts} partitions`);
       }
     }), { numRuns: 3 });
@@ -251,7 +243,7 @@ describe('LinearRegression: solvers, summary and invariants', () => {
     // (Owen's joint scale estimate, the objective Spark's huber loss minimises; alpha = 0 = regParam 0).
     const xs = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
     const ys = [1.1, 2.9, 5.2, 7.1, 8.8, 11.2, 13.0, 14.9, 40.0, 19.1];
-    const df = spark.createDataFrame(xs.map((x, i) => ({ features: Vectors.dense([x]), label: ys[i] })));
+    const df = spark().createDataFrame(xs.map((x, i) => ({ features: Vectors.dense([x]), label: ys[i] })));
     const m = await new LinearRegression({ loss: 'huber', maxIter: 200, tol: 1e-10 }).fit(df);
     expect(m.coefficients.get(0)).toBeCloseTo(HUBER_SKLEARN.coef, 4);
     expect(m.intercept).toBeCloseTo(HUBER_SKLEARN.intercept, 4);
@@ -268,7 +260,7 @@ describe('LinearRegression: solvers, summary and invariants', () => {
         const x = Array.from({ length: d }, () => gaussian(rng));
         return { features: Vectors.dense(x), label: x[0] - 2 * x[1] + gaussian(rng) };
       });
-      const fit = (sparse: boolean) => new LinearRegression({ solver: 'l-bfgs', regParam: 0.1 }).fit(spark.createDataFrame(
+      const fit = (sparse: boolean) => new LinearRegression({ solver: 'l-bfgs', regParam: 0.1 }).fit(spark().createDataFrame(
         rows.map((r) => ({ ...r, features: sparse ? r.features.toSparse() : r.features })), { numPartitions: 2 }));
       expectClose(coefs(await fit(false)), coefs(await fit(true)), 1e-9, `d = ${d}`);
     }
@@ -276,7 +268,7 @@ describe('LinearRegression: solvers, summary and invariants', () => {
 
   it('transform adds the prediction; predict agrees; copy keeps the summary', async () => {
     const { rows } = synthetic(50, 3, 9);
-    const df = spark.createDataFrame(rows, { numPartitions: 2 });
+    const df = spark().createDataFrame(rows, { numPartitions: 2 });
     const model = await new LinearRegression().fit(df);
     const out = await model.transform(df).collect();
     out.forEach((r) => expect(r.prediction).toBeCloseTo(model.predict(r.features as Vector), 10));
@@ -299,20 +291,20 @@ describe('LinearRegression: bad input', () => {
     ];
     for (const [rows, message] of cases) {
       for (const solver of ['normal', 'l-bfgs']) {
-        const df = spark.createDataFrame(rows, { numPartitions: 2 });
+        const df = spark().createDataFrame(rows, { numPartitions: 2 });
         await expect(new LinearRegression({ solver, weightCol: 'weight' }).fit(df)).rejects.toThrow(message);
       }
     }
-    const df = spark.createDataFrame(good());
+    const df = spark().createDataFrame(good());
     await expect(new LinearRegression().fit(df.limit(0))).rejects.toThrow(/empty/);
     await expect(new LinearRegression({ solver: 'l-bfgs' }).fit(df.limit(0))).rejects.toThrow(/empty/);
     await expect(new LinearRegression({ labelCol: 'nope' }).fit(df)).rejects.toThrow(/Column 'nope' does not exist/);
     await expect(new LinearRegression({ featuresCol: 'label' }).fit(df)).rejects.toThrow(/column 'label' \(featuresCol\) must be of type vector/);
     expect(() => new LinearRegression({ elasticNetParam: 2 })).toThrow(/elasticNetParam given invalid value 2/);
     const model = await new LinearRegression().fit(df);
-    const wide = spark.createDataFrame([{ features: Vectors.dense([1, 2, 3]), label: 1 }]);
+    const wide = spark().createDataFrame([{ features: Vectors.dense([1, 2, 3]), label: 1 }]);
     expect(() => model.transform(wide)).toThrow(/holds vectors of size 3, but the model has 2 features/);
-    const sparseWide = spark.createDataFrame([{ features: Vectors.sparse(3, [0], [1]), label: 1 }]);
+    const sparseWide = spark().createDataFrame([{ features: Vectors.sparse(3, [0], [1]), label: 1 }]);
     await expect(model.transform(sparseWide).collect()).rejects.toThrow(/size 3 at row 0, but the model has 2 features/);
   });
 });
@@ -331,35 +323,30 @@ const HUBER_SKLEARN = { coef: 2.0066076835587894, intercept: 1.0369180890781695,
 
 describe('LinearRegression persistence', () => {
   it('save → load → predict is identical, with Spark\'s data columns (intercept, coefficients, scale)', async () => {
-    const { mkdtemp, rm, readFile } = await import('node:fs/promises');
-    const { tmpdir } = await import('node:os');
+    const { readFile } = await import('node:fs/promises');
     const { join } = await import('node:path');
     const { load, readDataDir, fileSystemFor } = await import('../../src/persistence/index.js');
-    const root = await mkdtemp(join(tmpdir(), 'quiver-linreg-'));
-    try {
-      const df = spark.createDataFrame(weighted(undefined, false));
-      const est = new LinearRegression({ weightCol: 'weight', regParam: 0.01, elasticNetParam: 0.1, maxIter: 2, tol: 0.8, standardization: false, solver: 'l-bfgs' });
-      await est.save(join(root, 'est'));
-      const estLoaded = await LinearRegression.load(join(root, 'est'));
-      expect(estLoaded.paramMapJSON()).toEqual(est.paramMapJSON());
-      for (const loss of ['squaredError', 'huber']) {
-        const model = await new LinearRegression({ weightCol: 'weight', loss }).fit(df);
-        const path = join(root, `model-${loss}`);
-        await model.save(path);
-        const meta = JSON.parse(await readFile(join(path, 'metadata', 'part-00000'), 'utf8'));
-        expect(meta.class).toBe('org.apache.spark.ml.regression.LinearRegressionModel');
-        expect((await readDataDir(fileSystemFor(path), path)).schema.fields.map((f) => f.name)).toEqual(['intercept', 'coefficients', 'scale']);
-        const loaded = await LinearRegressionModel.load(path);
-        expect(loaded.intercept).toBe(model.intercept);
-        expect(loaded.scale).toBe(model.scale);
-        expect(Array.from(loaded.coefficients.values)).toEqual(Array.from(model.coefficients.values));
-        expect(loaded.getLoss()).toBe(loss);
-        expect(loaded.hasSummary).toBe(false);
-        expect(await loaded.transform(df).collect()).toEqual(await model.transform(df).collect());
-        expect(await load(path)).toBeInstanceOf(LinearRegressionModel);
-      }
-    } finally {
-      await rm(root, { recursive: true, force: true });
+    const root = freshDir();
+    const df = spark().createDataFrame(weighted(undefined, false));
+    const est = new LinearRegression({ weightCol: 'weight', regParam: 0.01, elasticNetParam: 0.1, maxIter: 2, tol: 0.8, standardization: false, solver: 'l-bfgs' });
+    await est.save(join(root, 'est'));
+    const estLoaded = await LinearRegression.load(join(root, 'est'));
+    expect(estLoaded.paramMapJSON()).toEqual(est.paramMapJSON());
+    for (const loss of ['squaredError', 'huber']) {
+      const model = await new LinearRegression({ weightCol: 'weight', loss }).fit(df);
+      const path = join(root, `model-${loss}`);
+      await model.save(path);
+      const meta = JSON.parse(await readFile(join(path, 'metadata', 'part-00000'), 'utf8'));
+      expect(meta.class).toBe('org.apache.spark.ml.regression.LinearRegressionModel');
+      expect((await readDataDir(fileSystemFor(path), path)).schema.fields.map((f) => f.name)).toEqual(['intercept', 'coefficients', 'scale']);
+      const loaded = await LinearRegressionModel.load(path);
+      expect(loaded.intercept).toBe(model.intercept);
+      expect(loaded.scale).toBe(model.scale);
+      expect(Array.from(loaded.coefficients.values)).toEqual(Array.from(model.coefficients.values));
+      expect(loaded.getLoss()).toBe(loss);
+      expect(loaded.hasSummary).toBe(false);
+      expect(await loaded.transform(df).collect()).toEqual(await model.transform(df).collect());
+      expect(await load(path)).toBeInstanceOf(LinearRegressionModel);
     }
   });
 });
