@@ -18,12 +18,17 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const MAX_PAGES = 65536;
 const PAGE = 65536;
 
-/** Routes a range's active rows and collects (row, slot) of rows being built (routeAndCollect). */
+/**
+ * Routes a range's active rows and collects (row, slot) of rows being built (routeAndCollect).
+ * With init and listOnly it only lists the sampled rows as active, at the root, and returns their
+ * number (the root pass then reads the active list itself).
+ */
 function routeFn(wide: boolean): Fn {
   const f = new Fn(`route${wide ? 16 : 8}`, [
     ['node', I32], ['bag', I32], ['act', I32], ['segCounts', I32], ['segment', I32], ['r0', I32], ['r1', I32], ['init', I32],
     ['bins', I32], ['d', I32], ['routeBase', I32], ['routeLen', I32], ['routeFeat', I32], ['routeLeft', I32], ['routeMask', I32],
     ['B', I32], ['routeClosed', I32], ['slotBase', I32], ['slotLen', I32], ['slotOf', I32], ['rowBuf', I32], ['slotBuf', I32], ['counts', I32],
+    ['listOnly', I32],
   ], [['r', I32], ['c', I32], ['i', I32], ['end', I32], ['m', I32], ['keep', I32], ['id', I32], ['k', I32], ['ft', I32], ['side', I32],
     ['closed', I32], ['s', I32], ['slot', I32], ['p', I32]], I32);
   const bin = () => { // pushes the bin of (row r, feature ft)
@@ -39,6 +44,8 @@ function routeFn(wide: boolean): Fn {
       f.inc('c');
     });
     f.get('segCounts').get('segment').i32(2).shl().add().get('c').storeI32();
+    // A root built on its own: the active list is the list of its rows.
+    f.get('listOnly').if(() => { f.get('c').ret(); });
   });
   f.get('r0').get('segCounts').get('segment').i32(2).shl().add().loadI32().add().set('end');
   f.i32(0).set('m');
@@ -170,7 +177,10 @@ function accumulateAllFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
     ['c', F64], ['w', F64], ['a', F64], ['b', F64], ['v', V128]]);
   f.for('i', () => f.i32(0), () => f.get('m'), () => {
     f.addr4('rowBuf', 'i').loadI32().set('r');
-    f.get('sb').get('slotBuf').get('i').i32(2).shl().add().loadI32().i32(2).shl().add().loadI32().set('base');
+    // slotBuf = -1: every row is in slot 0.
+    f.get('slotBuf').i32(0).ltS().if(() => { f.get('sb').loadI32().set('base'); }, () => {
+      f.get('sb').get('slotBuf').get('i').i32(2).shl().add().loadI32().i32(2).shl().add().loadI32().set('base');
+    });
     emitRowStats(f, kind);
     if (kind === 0) f.get('base').get('lb').add().set('base');
     // pb: the row's first code; pf: the first feature offset.
