@@ -360,7 +360,7 @@ function buildHistogramsWasm(data: TreeData, state: ForestState, pt: PassTree, L
       const sbv = new Int32Array(buf, pSb, numSlots), foAll = new Int32Array(buf, pFoAll, data.d);
       for (let s = 0; s < numSlots; s++) sbv[s] = pHist + pt.slotHist[s] * 8;
       for (let f = 0; f < data.d; f++) foAll[f] = pt.binOff[f] * S * 8;
-      x[`accAll${kind}_${wide}`](
+      x[`accAll${kind}${ci >= 0 ? 'c' : ''}_${wide}`](
         m, rootOnly ? ptr(state.active[pt.t]) + r0 * 4 : pRow, rootOnly ? -1 : pSlot, ptr(bag), ptr(data.weights), ptr(data.labels), ptr(state.grad?.[pt.t]), ptr(state.hess?.[pt.t]),
         ptr(data.bins), data.d, pSb, pFoAll, S * 8, ci,
       );

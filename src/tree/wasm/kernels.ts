@@ -169,12 +169,25 @@ function accumulateFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
  * accumulateFn when every slot lists all d features in order (hist mode): each feature's bins are
  * at foAll[f] from the slot's start (sb[slot], bytes), and the row's codes are read in sequence.
  */
-function accumulateAllFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
-  const f = new Fn(`accAll${kind}_${wide ? 16 : 8}`, [
+function accumulateAllFn(wide: boolean, kind: 0 | 1 | 2 | 3, counted: boolean): Fn {
+  const f = new Fn(`accAll${kind}${counted ? 'c' : ''}_${wide ? 16 : 8}`, [
     ['m', I32], ['rowBuf', I32], ['slotBuf', I32], ['bag', I32], ['weights', I32], ['labels', I32], ['grad', I32], ['hess', I32],
     ['bins', I32], ['d', I32], ['sb', I32], ['foAll', I32], ['S8', I32], ['ci', I32],
   ], [['i', I32], ['r', I32], ['base', I32], ['j', I32], ['pb', I32], ['pf', I32], ['o', I32], ['lb', I32],
     ['c', F64], ['w', F64], ['a', F64], ['b', F64], ['v', V128]]);
+  // The k-th feature from pf / code from pb: its bin's stats (and raw count, in the counted variant).
+  const feature = (k: number) => {
+    f.get('base').get('pf').loadI32(4 * k).add();
+    f.get('pb'); if (wide) f.loadU16(2 * k); else f.loadU8(k);
+    f.get('S8').mul().add().set('o');
+    if (kind === 0) f.get('o').get('o').loadF64().get('w').fadd().storeF64();
+    else emitAddStats(f, kind);
+    if (counted) {
+      // For classes the count sits at ci from the bin start, not from the class.
+      if (kind === 0) f.get('o').get('ci').add().get('lb').sub().get('o').get('ci').add().get('lb').sub().loadF64().get('c').fadd().storeF64();
+      else f.get('o').get('ci').add().get('o').get('ci').add().loadF64().get('c').fadd().storeF64();
+    }
+  };
   f.for('i', () => f.i32(0), () => f.get('m'), () => {
     f.addr4('rowBuf', 'i').loadI32().set('r');
     // slotBuf = -1: every row is in slot 0.
@@ -183,31 +196,18 @@ function accumulateAllFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
     });
     emitRowStats(f, kind);
     if (kind === 0) f.get('base').get('lb').add().set('base');
-    // pb: the row's first code; pf: the first feature offset.
+    // pb: the row's first code; pf: the first feature offset. Features two at a time, then the odd one.
     f.get('r').get('d').mul();
     if (wide) f.i32(1).shl();
     f.get('bins').add().set('pb');
     f.get('foAll').set('pf');
-    f.for('j', () => f.i32(0), () => f.get('d'), () => {
-      f.get('base').get('pf').loadI32().add();
-      f.get('pb'); if (wide) f.loadU16(); else f.loadU8();
-      f.get('S8').mul().add().set('o');
-      if (kind === 0) {
-        f.get('o').get('o').loadF64().get('w').fadd().storeF64();
-      } else {
-        emitAddStats(f, kind);
-      }
-      f.get('ci').i32(0).geS().if(() => {
-        // For classes the count sits at ci from the bin start, not from the class.
-        if (kind === 0) {
-          f.get('o').get('ci').add().get('lb').sub().get('o').get('ci').add().get('lb').sub().loadF64().get('c').fadd().storeF64();
-        } else {
-          f.get('o').get('ci').add().get('o').get('ci').add().loadF64().get('c').fadd().storeF64();
-        }
-      });
-      f.inc('pb', wide ? 2 : 1);
-      f.inc('pf', 4);
+    f.for('j', () => f.i32(0), () => f.get('d').i32(1).shrU(), () => {
+      feature(0);
+      feature(1);
+      f.inc('pb', wide ? 4 : 2);
+      f.inc('pf', 8);
     });
+    f.get('d').i32(1).and().if(() => feature(0));
   });
   return f;
 }
@@ -300,7 +300,7 @@ function compiledModule(): object {
     const fns: Fn[] = [];
     for (const wide of [false, true]) {
       fns.push(routeFn(wide));
-      for (const kind of [0, 1, 2, 3] as const) fns.push(accumulateFn(wide, kind), accumulateAllFn(wide, kind), accumulateColumnsFn(wide, kind));
+      for (const kind of [0, 1, 2, 3] as const) fns.push(accumulateFn(wide, kind), accumulateAllFn(wide, kind, false), accumulateAllFn(wide, kind, true), accumulateColumnsFn(wide, kind));
       for (const loss of [0, 1, 2] as const) fns.push(gbtUpdateFn(wide, loss));
     }
     moduleBytes = wasmModule(fns, MAX_PAGES);
