@@ -241,23 +241,41 @@ export class SplitSearch {
 
   /**
    * The continuous-feature loop for 'newton' stats (GBT's hot spot on the driver): `consider` with
-   * countOf / weightOf / impurityOf written out, the same operations in the same order. Returns
-   * the bin of the last improvement, or -1.
+   * the stats as scalars (G, H when stored, W, raw count when stored) and countOf / weightOf /
+   * impurityOf written out: the same operations in the same order. Returns the bin of the last
+   * improvement, or -1.
    */
   private scanNewton(hist: Float64Array, fbase: number, nb: number, parentImpurity: number, best: SplitChoice): number {
-    const L = this.layout, S = L.S, left = this.left, right = this.right, total = this.total, r = this.rules;
-    const wi = L.weightIndex, hi = L.hessian ? 1 : wi, ci = L.countIndex >= 0 ? L.countIndex : wi;
-    let found = -1;
+    const L = this.layout, S = L.S, total = this.total, r = this.rules;
+    const hessian = L.hessian, wi = L.weightIndex, ci = L.countIndex;
+    const tg = total[0], th = hessian ? total[1] : 0, tw = total[wi], tc = ci >= 0 ? total[ci] : 0;
+    let lg = 0, lh = 0, lw = 0, lc = 0, found = -1;
     for (let i = 0; i < nb - 1; i++) {
       const o = fbase + i * S;
-      for (let s = 0; s < S; s++) { left[s] += hist[o + s]; right[s] = total[s] - left[s]; }
-      if (left[ci] < r.minInstancesPerNode || right[ci] < r.minInstancesPerNode) continue;
-      const wl = left[wi], wr = right[wi];
-      if (wl < r.minWeightPerNode || wr < r.minWeightPerNode) continue;
-      const gl = left[0], hl = left[hi], gr = right[0], hr = right[hi];
-      const il = wl === 0 || hl === 0 ? 0 : -(gl * gl) / (hl * wl);
-      const ir = wr === 0 || hr === 0 ? 0 : -(gr * gr) / (hr * wr);
-      if (this.record(best, parentImpurity, wl, wr, il, ir)) found = i;
+      lg += hist[o];
+      if (hessian) lh += hist[o + 1];
+      lw += hist[o + wi];
+      if (ci >= 0) lc += hist[o + ci];
+      const rg = tg - lg, rh = th - lh, rw = tw - lw, rc = tc - lc;
+      const cl = ci >= 0 ? lc : lw, cr = ci >= 0 ? rc : rw;
+      if (cl < r.minInstancesPerNode || cr < r.minInstancesPerNode) continue;
+      if (lw < r.minWeightPerNode || rw < r.minWeightPerNode) continue;
+      const hl = hessian ? lh : lw, hr = hessian ? rh : rw;
+      const il = lw === 0 || hl === 0 ? 0 : -(lg * lg) / (hl * lw);
+      const ir = rw === 0 || hr === 0 ? 0 : -(rg * rg) / (hr * rw);
+      const w = lw + rw;
+      const gain = parentImpurity - (lw / w) * il - (rw / w) * ir;
+      if (!(gain >= r.minInfoGain) || !(gain > best.gain)) continue;
+      best.valid = true;
+      best.gain = gain;
+      const bl = best.left, br = best.right;
+      bl[0] = lg; br[0] = rg;
+      if (hessian) { bl[1] = lh; br[1] = rh; }
+      bl[wi] = lw; br[wi] = rw;
+      if (ci >= 0) { bl[ci] = lc; br[ci] = rc; }
+      best.leftImpurity = il;
+      best.rightImpurity = ir;
+      found = i;
     }
     return found;
   }

@@ -338,10 +338,13 @@ function buildHistogramsWasm(data: TreeData, state: ForestState, pt: PassTree, L
   const wide = data.bins instanceof Uint16Array ? 16 : 8;
   const ptr = (a: ArrayBufferView | null | undefined) => (a ? a.byteOffset : -1);
   const bag = state.bag[pt.t];
+  // The first pass of a tree building only its root: list the rows, then accumulate from the list.
+  const allFeatures = rowMajor && F === numSlots * data.d;
+  const rootOnly = pt.init && routeLen === 0 && slotLen === 1 && numSlots === 1 && allFeatures;
   const m = x[`route${wide}`](
     ptr(state.node[pt.t]), ptr(bag), ptr(state.active[pt.t]), ptr(state.activeCount[pt.t]), segment, r0, r1, pt.init ? 1 : 0,
     ptr(data.bins), data.d, pt.routeBase, routeLen, pRouteFeat, pRouteLeft, pRouteMask, B, pRouteClosed, pt.slotBase, slotLen, pSlotOf, pRow, pSlot,
-    rowMajor ? -1 : pCounts,
+    rowMajor ? -1 : pCounts, rootOnly ? 1 : 0,
   );
   if (m > 0) {
     const kind = L.impurity === 'gini' || L.impurity === 'entropy' ? 0 : L.impurity === 'variance' ? 1 : L.hessian ? 2 : 3;
@@ -352,13 +355,13 @@ function buildHistogramsWasm(data: TreeData, state: ForestState, pt: PassTree, L
         ptr(bag), ptr(data.weights), ptr(data.labels), ptr(state.grad?.[pt.t]), ptr(state.hess?.[pt.t]),
         ptr(data.binsT), data.n, pSlotFeat, pFeatList, pFo, pHist, S * 8, ci,
       );
-    } else if (F === numSlots * data.d) {
+    } else if (allFeatures) {
       // Every slot lists all features in order: the kernel walks the row's codes in sequence.
       const sbv = new Int32Array(buf, pSb, numSlots), foAll = new Int32Array(buf, pFoAll, data.d);
       for (let s = 0; s < numSlots; s++) sbv[s] = pHist + pt.slotHist[s] * 8;
       for (let f = 0; f < data.d; f++) foAll[f] = pt.binOff[f] * S * 8;
-      x[`accAll${kind}_${wide}`](
-        m, pRow, pSlot, ptr(bag), ptr(data.weights), ptr(data.labels), ptr(state.grad?.[pt.t]), ptr(state.hess?.[pt.t]),
+      x[`accAll${kind}${ci >= 0 ? 'c' : ''}_${wide}`](
+        m, rootOnly ? ptr(state.active[pt.t]) + r0 * 4 : pRow, rootOnly ? -1 : pSlot, ptr(bag), ptr(data.weights), ptr(data.labels), ptr(state.grad?.[pt.t]), ptr(state.hess?.[pt.t]),
         ptr(data.bins), data.d, pSb, pFoAll, S * 8, ci,
       );
     } else {

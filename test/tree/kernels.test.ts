@@ -14,7 +14,7 @@ function data(n: number, classes: number, weighted: boolean) {
   let s = 17;
   const u = () => { s = (Math.imul(s, 1103515245) + 12345) >>> 0; return s / 4294967296; };
   return spark.createDataFrame(Array.from({ length: n }, (_, i) => {
-    const x = Array.from({ length: 8 }, u);
+    const x = Array.from({ length: 9 }, u); // an odd count: the kernels take features two at a time
     const f = Math.sin(5 * x[0]) + x[1] * x[2] + 0.3 * u();
     const label = classes === 0 ? f : Math.min(classes - 1, Math.floor(((f + 1) / 2.5) * classes));
     return { label: Math.max(0, label), features: Vectors.dense(x), w: weighted ? 0.5 + u() : 1, held: i % 5 === 0 };

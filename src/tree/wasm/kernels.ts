@@ -18,12 +18,17 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 const MAX_PAGES = 65536;
 const PAGE = 65536;
 
-/** Routes a range's active rows and collects (row, slot) of rows being built (routeAndCollect). */
+/**
+ * Routes a range's active rows and collects (row, slot) of rows being built (routeAndCollect).
+ * With init and listOnly it only lists the sampled rows as active, at the root, and returns their
+ * number (the root pass then reads the active list itself).
+ */
 function routeFn(wide: boolean): Fn {
   const f = new Fn(`route${wide ? 16 : 8}`, [
     ['node', I32], ['bag', I32], ['act', I32], ['segCounts', I32], ['segment', I32], ['r0', I32], ['r1', I32], ['init', I32],
     ['bins', I32], ['d', I32], ['routeBase', I32], ['routeLen', I32], ['routeFeat', I32], ['routeLeft', I32], ['routeMask', I32],
     ['B', I32], ['routeClosed', I32], ['slotBase', I32], ['slotLen', I32], ['slotOf', I32], ['rowBuf', I32], ['slotBuf', I32], ['counts', I32],
+    ['listOnly', I32],
   ], [['r', I32], ['c', I32], ['i', I32], ['end', I32], ['m', I32], ['keep', I32], ['id', I32], ['k', I32], ['ft', I32], ['side', I32],
     ['closed', I32], ['s', I32], ['slot', I32], ['p', I32]], I32);
   const bin = () => { // pushes the bin of (row r, feature ft)
@@ -39,6 +44,8 @@ function routeFn(wide: boolean): Fn {
       f.inc('c');
     });
     f.get('segCounts').get('segment').i32(2).shl().add().get('c').storeI32();
+    // A root built on its own: the active list is the list of its rows.
+    f.get('listOnly').if(() => { f.get('c').ret(); });
   });
   f.get('r0').get('segCounts').get('segment').i32(2).shl().add().loadI32().add().set('end');
   f.i32(0).set('m');
@@ -162,42 +169,45 @@ function accumulateFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
  * accumulateFn when every slot lists all d features in order (hist mode): each feature's bins are
  * at foAll[f] from the slot's start (sb[slot], bytes), and the row's codes are read in sequence.
  */
-function accumulateAllFn(wide: boolean, kind: 0 | 1 | 2 | 3): Fn {
-  const f = new Fn(`accAll${kind}_${wide ? 16 : 8}`, [
+function accumulateAllFn(wide: boolean, kind: 0 | 1 | 2 | 3, counted: boolean): Fn {
+  const f = new Fn(`accAll${kind}${counted ? 'c' : ''}_${wide ? 16 : 8}`, [
     ['m', I32], ['rowBuf', I32], ['slotBuf', I32], ['bag', I32], ['weights', I32], ['labels', I32], ['grad', I32], ['hess', I32],
     ['bins', I32], ['d', I32], ['sb', I32], ['foAll', I32], ['S8', I32], ['ci', I32],
   ], [['i', I32], ['r', I32], ['base', I32], ['j', I32], ['pb', I32], ['pf', I32], ['o', I32], ['lb', I32],
     ['c', F64], ['w', F64], ['a', F64], ['b', F64], ['v', V128]]);
+  // The k-th feature from pf / code from pb: its bin's stats (and raw count, in the counted variant).
+  const feature = (k: number) => {
+    f.get('base').get('pf').loadI32(4 * k).add();
+    f.get('pb'); if (wide) f.loadU16(2 * k); else f.loadU8(k);
+    f.get('S8').mul().add().set('o');
+    if (kind === 0) f.get('o').get('o').loadF64().get('w').fadd().storeF64();
+    else emitAddStats(f, kind);
+    if (counted) {
+      // For classes the count sits at ci from the bin start, not from the class.
+      if (kind === 0) f.get('o').get('ci').add().get('lb').sub().get('o').get('ci').add().get('lb').sub().loadF64().get('c').fadd().storeF64();
+      else f.get('o').get('ci').add().get('o').get('ci').add().loadF64().get('c').fadd().storeF64();
+    }
+  };
   f.for('i', () => f.i32(0), () => f.get('m'), () => {
     f.addr4('rowBuf', 'i').loadI32().set('r');
-    f.get('sb').get('slotBuf').get('i').i32(2).shl().add().loadI32().i32(2).shl().add().loadI32().set('base');
+    // slotBuf = -1: every row is in slot 0.
+    f.get('slotBuf').i32(0).ltS().if(() => { f.get('sb').loadI32().set('base'); }, () => {
+      f.get('sb').get('slotBuf').get('i').i32(2).shl().add().loadI32().i32(2).shl().add().loadI32().set('base');
+    });
     emitRowStats(f, kind);
     if (kind === 0) f.get('base').get('lb').add().set('base');
-    // pb: the row's first code; pf: the first feature offset.
+    // pb: the row's first code; pf: the first feature offset. Features two at a time, then the odd one.
     f.get('r').get('d').mul();
     if (wide) f.i32(1).shl();
     f.get('bins').add().set('pb');
     f.get('foAll').set('pf');
-    f.for('j', () => f.i32(0), () => f.get('d'), () => {
-      f.get('base').get('pf').loadI32().add();
-      f.get('pb'); if (wide) f.loadU16(); else f.loadU8();
-      f.get('S8').mul().add().set('o');
-      if (kind === 0) {
-        f.get('o').get('o').loadF64().get('w').fadd().storeF64();
-      } else {
-        emitAddStats(f, kind);
-      }
-      f.get('ci').i32(0).geS().if(() => {
-        // For classes the count sits at ci from the bin start, not from the class.
-        if (kind === 0) {
-          f.get('o').get('ci').add().get('lb').sub().get('o').get('ci').add().get('lb').sub().loadF64().get('c').fadd().storeF64();
-        } else {
-          f.get('o').get('ci').add().get('o').get('ci').add().loadF64().get('c').fadd().storeF64();
-        }
-      });
-      f.inc('pb', wide ? 2 : 1);
-      f.inc('pf', 4);
+    f.for('j', () => f.i32(0), () => f.get('d').i32(1).shrU(), () => {
+      feature(0);
+      feature(1);
+      f.inc('pb', wide ? 4 : 2);
+      f.inc('pf', 8);
     });
+    f.get('d').i32(1).and().if(() => feature(0));
   });
   return f;
 }
@@ -290,7 +300,7 @@ function compiledModule(): object {
     const fns: Fn[] = [];
     for (const wide of [false, true]) {
       fns.push(routeFn(wide));
-      for (const kind of [0, 1, 2, 3] as const) fns.push(accumulateFn(wide, kind), accumulateAllFn(wide, kind), accumulateColumnsFn(wide, kind));
+      for (const kind of [0, 1, 2, 3] as const) fns.push(accumulateFn(wide, kind), accumulateAllFn(wide, kind, false), accumulateAllFn(wide, kind, true), accumulateColumnsFn(wide, kind));
       for (const loss of [0, 1, 2] as const) fns.push(gbtUpdateFn(wide, loss));
     }
     moduleBytes = wasmModule(fns, MAX_PAGES);
