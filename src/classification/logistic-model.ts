@@ -3,7 +3,6 @@
 // prediction columns through a column mapper); the training summary and evaluate(df).
 import type { DataFrame } from '../dataframe/dataframe.js';
 import { denseVectorType, type StructType } from '../dataframe/types.js';
-import { vectorSizeOf } from '../feature/attributes.js';
 import { DenseMatrix } from '../linalg/matrix.js';
 import { DenseVector, type Vector } from '../linalg/vectors.js';
 import { withParams } from '../pipeline/params-mixin.js';
@@ -12,7 +11,7 @@ import { optionalColumn } from '../pipeline/shared-params.js';
 import { Model, ParamMap } from '../pipeline/stage.js';
 import { Identifiable } from '../pipeline/uid.js';
 import { booleanColumn, dataTable, intColumn, loadStage, matrixColumn, registerStage, vectorColumn, type LoadOptions } from '../persistence/index.js';
-import { requireAbsent, requireFeatures, requireNumeric } from '../regression/linear-instances.js';
+import { requireAbsent, requirePredictorInputs } from '../regression/linear-instances.js';
 import { logisticParams, withThresholds } from './logistic-params.js';
 import { LOGISTIC_PREDICT, type LogisticPredictParams } from './logistic.kernels.js';
 import {
@@ -29,15 +28,7 @@ type Stage = {
 export function logisticSchema(
   stage: string, p: Stage, schema: StructType, fitting: boolean, weight: string | undefined, numClasses?: number, numFeatures?: number,
 ): StructType {
-  const features = requireFeatures(stage, schema, p.getFeaturesCol());
-  const size = vectorSizeOf(features);
-  if (numFeatures !== undefined && size !== undefined && size !== numFeatures) {
-    throw new Error(`${stage}: column '${features.name}' (featuresCol) holds vectors of size ${size}, but the model has ${numFeatures} features`);
-  }
-  if (fitting) {
-    requireNumeric(stage, schema, p.getLabelCol(), 'labelCol');
-    if (weight !== undefined) requireNumeric(stage, schema, weight, 'weightCol');
-  }
+  requirePredictorInputs(stage, p, schema, fitting, weight, numFeatures);
   let out = schema;
   const vectorOut = (name: string, role: string) => {
     if (name === '') return;

@@ -7,8 +7,8 @@ import type { JsonValue, Param, ParamKind } from '../pipeline/param.js';
 import { ParamValidators } from '../pipeline/params-validators.js';
 import { ParamSpec, type Params } from '../pipeline/params.js';
 import {
-  aggregationDepth, elasticNetParam, featuresCol, fitIntercept, labelCol, maxBlockSizeInMB, maxIter, predictionCol,
-  probabilityCol, rawPredictionCol, regParam, standardization, threshold, thresholds, tol, weightCol,
+  aggregationDepth, featuresCol, labelCol, linearFitParams, maxBlockSizeInMB, predictionCol, probabilityCol,
+  rawPredictionCol, threshold, thresholds, weightCol,
 } from '../pipeline/shared-params.js';
 
 function formatOf(values: ArrayLike<number>): string {
@@ -56,12 +56,7 @@ export const logisticParams = {
   probabilityCol,
   rawPredictionCol,
   weightCol,
-  maxIter: maxIter.withDefault(100),
-  regParam: regParam.withDefault(0),
-  elasticNetParam: elasticNetParam.withDefault(0),
-  tol: tol.withDefault(1e-6),
-  fitIntercept,
-  standardization,
+  ...linearFitParams,
   family,
   aggregationDepth,
   maxBlockSizeInMB,

@@ -65,6 +65,15 @@ export const standardization = ParamSpec.boolean(
   'whether to standardize the training features before fitting the model',
   { default: true },
 );
+/** The fitting params of LinearRegression and LogisticRegression, with the defaults Spark gives both. */
+export const linearFitParams = {
+  maxIter: maxIter.withDefault(100),
+  regParam: regParam.withDefault(0),
+  elasticNetParam: elasticNetParam.withDefault(0),
+  tol: tol.withDefault(1e-6),
+  fitIntercept,
+  standardization,
+};
 export const stepSize = ParamSpec.double('Step size to be used for each iteration of optimization (> 0)', {
   validator: gt(0),
 });

@@ -5,6 +5,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import { columnOf, sparseView, validityBytes, type AnyData, type SparseView } from '../dataframe/batch.js';
 import type { DataType, StructField, StructType } from '../dataframe/types.js';
+import { vectorSizeOf } from '../feature/attributes.js';
 import { formatDouble } from '../linalg/format.js';
 
 /** Where a kernel finds its columns; sent in task params. */
@@ -220,6 +221,25 @@ export function requireNumeric(stage: string, schema: StructType, name: string, 
     throw new Error(`${stage}: column '${name}' (${role}) must be of type numeric but was actually of type ${f.type.kind}`);
   }
   return f;
+}
+
+/**
+ * Spark's PredictorParams input checks: features a vector column (of the model's size, when the
+ * model is known and the column's size too), and when fitting, label and weight numeric.
+ */
+export function requirePredictorInputs(
+  stage: string, p: { getFeaturesCol(): string; getLabelCol(): string }, schema: StructType, fitting: boolean,
+  weight: string | undefined, numFeatures?: number,
+): void {
+  const features = requireFeatures(stage, schema, p.getFeaturesCol());
+  const size = vectorSizeOf(features);
+  if (numFeatures !== undefined && size !== undefined && size !== numFeatures) {
+    throw new Error(`${stage}: column '${features.name}' (featuresCol) holds vectors of size ${size}, but the model has ${numFeatures} features`);
+  }
+  if (fitting) {
+    requireNumeric(stage, schema, p.getLabelCol(), 'labelCol');
+    if (weight !== undefined) requireNumeric(stage, schema, weight, 'weightCol');
+  }
 }
 
 /** Output columns must not exist yet. */

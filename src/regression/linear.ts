@@ -16,13 +16,13 @@ import { withParams } from '../pipeline/params-mixin.js';
 import { ParamValidators } from '../pipeline/params-validators.js';
 import { constructWithUid, ParamSpec, type ParamValues } from '../pipeline/params.js';
 import {
-  aggregationDepth, elasticNetParam, featuresCol, fitIntercept, labelCol, loss, maxBlockSizeInMB, maxIter,
-  optionalColumn, predictionCol, regParam, solver, standardization, tol, weightCol,
+  aggregationDepth, featuresCol, labelCol, linearFitParams, loss, maxBlockSizeInMB, optionalColumn, predictionCol, solver,
+  weightCol,
 } from '../pipeline/shared-params.js';
 import { Estimator, Model, ParamMap } from '../pipeline/stage.js';
 import { Identifiable } from '../pipeline/uid.js';
 import { dataTable, doubleColumn, loadStage, registerStage, vectorColumn, type LoadOptions } from '../persistence/index.js';
-import { requireAbsent, requireFeatures, requireNumeric, type InstanceSpec } from './linear-instances.js';
+import { requireAbsent, requirePredictorInputs, type InstanceSpec } from './linear-instances.js';
 import {
   HUBER, INSTANCE_STATS, LEAST_SQUARES, LINEAR_GRAM, LINEAR_PREDICT, mergeInstanceStats, summarizerVariance,
   zeroInstanceStats, type HuberParams, type LeastSquaresParams, type LinearPredictParams,
@@ -38,12 +38,7 @@ const linearParams = {
   labelCol,
   predictionCol,
   weightCol,
-  maxIter: maxIter.withDefault(100),
-  regParam: regParam.withDefault(0),
-  elasticNetParam: elasticNetParam.withDefault(0),
-  tol: tol.withDefault(1e-6),
-  fitIntercept,
-  standardization,
+  ...linearFitParams,
   solver: solver(['auto', 'normal', 'l-bfgs'], 'auto'),
   aggregationDepth,
   loss: loss(['squaredError', 'huber'], 'squaredError'),
@@ -61,15 +56,7 @@ function predictionField(name: string): StructField {
 
 /** Spark's PredictorParams.validateAndTransformSchema. */
 function validateSchema(stage: string, p: LinearParamsStage, schema: StructType, fitting: boolean, weight: string | undefined, numFeatures?: number): StructType {
-  const features = requireFeatures(stage, schema, p.getFeaturesCol());
-  const size = vectorSizeOf(features);
-  if (numFeatures !== undefined && size !== undefined && size !== numFeatures) {
-    throw new Error(`${stage}: column '${features.name}' (featuresCol) holds vectors of size ${size}, but the model has ${numFeatures} features`);
-  }
-  if (fitting) {
-    requireNumeric(stage, schema, p.getLabelCol(), 'labelCol');
-    if (weight !== undefined) requireNumeric(stage, schema, weight, 'weightCol');
-  }
+  requirePredictorInputs(stage, p, schema, fitting, weight, numFeatures);
   const prediction = p.getPredictionCol();
   if (prediction === '') return schema;
   requireAbsent(stage, schema, prediction, 'predictionCol');
