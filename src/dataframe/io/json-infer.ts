@@ -10,6 +10,7 @@ import { StructType, type DataType, type StructField } from '../types.js';
 import { JsonLexer, JsonSyntaxError, fitsInt64, C } from './json-lexer.js';
 import type { JsonOptions } from './json-options.js';
 import { forEachLine, malformedMessage } from './json-lines.js';
+import { bernoulli } from '../../linalg/random.js';
 
 // Primitive types as small integers; objects and vectors as objects. Plain data: it travels from
 // the executors to the driver.
@@ -81,37 +82,23 @@ class Inferer {
 
   object(fields: Map<string, JsonType>): void {
     const lex = this.lex;
-    lex.pos++;
-    if (lex.ws() === C.RBRACE) { lex.pos++; return; }
-    for (;;) {
+    if (lex.openEmpty(C.RBRACE)) return;
+    do {
       const key = lex.key();
       lex.expect(C.COLON, "':' after a field name");
       const t = this.value();
       fields.set(key, mergeJsonTypes(fields.get(key) ?? T_NULL, t));
-      const d = lex.ws();
-      lex.pos++;
-      if (d === C.COMMA) continue;
-      if (d === C.RBRACE) return;
-      lex.pos--;
-      lex.fail(lex.found("expected ',' or '}'"));
-    }
+    } while (lex.another(C.RBRACE));
   }
 
   /** A top-level array: every element must be an object (Spark reads each as a row). */
   arrayOfObjects(fields: Map<string, JsonType>): void {
     const lex = this.lex;
-    lex.pos++;
-    if (lex.ws() === C.RBRACKET) { lex.pos++; return; }
-    for (;;) {
+    if (lex.openEmpty(C.RBRACKET)) return;
+    do {
       if (lex.ws() !== C.LBRACE) lex.fail(lex.found('expected an object in a top-level array'));
       this.object(fields);
-      const d = lex.ws();
-      lex.pos++;
-      if (d === C.COMMA) continue;
-      if (d === C.RBRACKET) return;
-      lex.pos--;
-      lex.fail(lex.found("expected ',' or ']'"));
-    }
+    } while (lex.another(C.RBRACKET));
   }
 
   private value(): JsonType {
@@ -183,16 +170,4 @@ export function jsonSchemaOf(root: JsonObjectType, options: Pick<JsonOptions, 'd
 /** Java's String.compareTo (UTF-16 code units), the order Spark sorts field names in. */
 function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Seeded Bernoulli(ratio) draws (mulberry32), as the CSV inference's sampling. */
-function bernoulli(ratio: number, seed: number): () => boolean {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 < ratio;
-  };
 }

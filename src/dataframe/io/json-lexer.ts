@@ -59,6 +59,27 @@ export class JsonLexer {
     this.pos++;
   }
 
+  /**
+   * At an opening '{' or '[': steps past it and returns true when the container is empty (having
+   * also stepped past its `close`); then read members while `another(close)`.
+   */
+  openEmpty(close: number): boolean {
+    this.pos++;
+    if (this.ws() !== close) return false;
+    this.pos++;
+    return true;
+  }
+
+  /** After a member or element: consumes a ',' (true: another follows) or `close` (false); anything else fails. */
+  another(close: number): boolean {
+    const d = this.ws();
+    this.pos++;
+    if (d === COMMA) return true;
+    if (d === close) return false;
+    this.pos--;
+    return this.fail(this.found(`expected ',' or '${String.fromCharCode(close)}'`));
+  }
+
   /** "expected X but found Y" with the character (or the end of the record). */
   found(expected: string): string {
     if (this.pos >= this.end) return `${expected} but the record ended`;
@@ -204,32 +225,18 @@ export class JsonLexer {
   skip(): void {
     const c = this.ws();
     if (c === LBRACE) {
-      this.pos++;
-      if (this.ws() === RBRACE) { this.pos++; return; }
-      for (;;) {
+      if (this.openEmpty(RBRACE)) return;
+      do {
         this.key();
         this.expect(COLON, "':' after a field name");
         this.skip();
-        const d = this.ws();
-        this.pos++;
-        if (d === COMMA) continue;
-        if (d === RBRACE) return;
-        this.pos--;
-        this.fail(this.found("expected ',' or '}'"));
-      }
+      } while (this.another(RBRACE));
+      return;
     }
     if (c === LBRACKET) {
-      this.pos++;
-      if (this.ws() === RBRACKET) { this.pos++; return; }
-      for (;;) {
-        this.skip();
-        const d = this.ws();
-        this.pos++;
-        if (d === COMMA) continue;
-        if (d === RBRACKET) return;
-        this.pos--;
-        this.fail(this.found("expected ',' or ']'"));
-      }
+      if (this.openEmpty(RBRACKET)) return;
+      do this.skip(); while (this.another(RBRACKET));
+      return;
     }
     this.scalar(c);
   }
@@ -252,9 +259,8 @@ export class JsonLexer {
     const c = this.ws();
     if (c === LBRACE || c === LBRACKET) {
       const close = c === LBRACE ? RBRACE : RBRACKET;
-      this.pos++;
       let out = c === LBRACE ? '{' : '[';
-      if (this.ws() === close) { this.pos++; return out + String.fromCharCode(close); }
+      if (this.openEmpty(close)) return out + String.fromCharCode(close);
       for (let first = true; ; first = false) {
         if (!first) out += ',';
         if (c === LBRACE) {
@@ -262,12 +268,7 @@ export class JsonLexer {
           this.expect(COLON, "':' after a field name");
         }
         out += this.copy();
-        const d = this.ws();
-        this.pos++;
-        if (d === COMMA) continue;
-        if (d === close) return out + String.fromCharCode(close);
-        this.pos--;
-        this.fail(this.found(`expected ',' or '${String.fromCharCode(close)}'`));
+        if (!this.another(close)) return out + String.fromCharCode(close);
       }
     }
     if (this.isQuote(c)) return JSON.stringify(this.string());

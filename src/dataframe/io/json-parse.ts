@@ -85,17 +85,11 @@ class RecordParser {
     try {
       if (c === C.LBRACE) this.row(start, end, line);
       else if (c === C.LBRACKET) {
-        lex.pos++;
-        if (lex.ws() === C.RBRACKET) lex.pos++;
-        else for (;;) {
-          if (lex.ws() !== C.LBRACE) lex.fail(lex.found('expected an object in a top-level array'));
-          this.row(start, end, line);
-          const d = lex.ws();
-          lex.pos++;
-          if (d === C.COMMA) continue;
-          if (d === C.RBRACKET) break;
-          lex.pos--;
-          lex.fail(lex.found("expected ',' or ']'"));
+        if (!lex.openEmpty(C.RBRACKET)) {
+          do {
+            if (lex.ws() !== C.LBRACE) lex.fail(lex.found('expected an object in a top-level array'));
+            this.row(start, end, line);
+          } while (lex.another(C.RBRACKET));
         }
       } else lex.fail('a record must be a JSON object (or an array of objects)');
       if (lex.ws() >= 0) lex.fail('unexpected text after the record');
@@ -146,21 +140,14 @@ class RecordParser {
 
   private object(route: Route): void {
     const lex = this.lex;
-    lex.pos++;
-    if (lex.ws() === C.RBRACE) { lex.pos++; return; }
-    for (;;) {
+    if (lex.openEmpty(C.RBRACE)) return;
+    do {
       const key = lex.key();
       lex.expect(C.COLON, "':' after a field name");
       const next = route.kids?.get(key);
       if (next === undefined) lex.skip();
       else this.field(next, key);
-      const d = lex.ws();
-      lex.pos++;
-      if (d === C.COMMA) continue;
-      if (d === C.RBRACE) return;
-      lex.pos--;
-      lex.fail(lex.found("expected ',' or '}'"));
-    }
+    } while (lex.another(C.RBRACE));
   }
 
   private field(route: Route, key: string): void {
