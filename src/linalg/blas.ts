@@ -22,6 +22,13 @@ function checkCount(op: string, name: string, v: number): void {
   if (!Number.isInteger(v) || v < 0) throw new RangeError(`${op}: ${name} must be a non-negative integer, got ${v}`);
 }
 
+/** The checks of an n×d row-major block argument X starting at xOff. */
+function checkBlock(op: string, n: number, d: number, X: Float64Array, xOff: number): void {
+  checkCount(op, 'n', n);
+  checkCount(op, 'd', d);
+  need(op, 'X', X, xOff + n * d);
+}
+
 /** Σ_{i<n} x[xOff+i]·y[yOff+i]. */
 export function dot(x: Float64Array, y: Float64Array, n = x.length, xOff = 0, yOff = 0): number {
   checkCount('dot', 'n', n);
@@ -108,9 +115,7 @@ export const INTERLEAVE_MAX_D = 32;
 
 /** out[i] = Σ_j X[xOff + i·d + j]·w[j] for i < n: the margins of a block of rows. */
 export function gemv(n: number, d: number, X: Float64Array, w: Float64Array, out: Float64Array, xOff = 0): void {
-  checkCount('gemv', 'n', n);
-  checkCount('gemv', 'd', d);
-  need('gemv', 'X', X, xOff + n * d);
+  checkBlock('gemv', n, d, X, xOff);
   need('gemv', 'w', w, d);
   need('gemv', 'out', out, n);
   let i = 0;
@@ -145,9 +150,7 @@ export function gemv(n: number, d: number, X: Float64Array, w: Float64Array, out
  * multipliers. Narrow rows go four at a time, so each out[j] is loaded and stored once per four rows.
  */
 export function gemvT(n: number, d: number, X: Float64Array, r: Float64Array, out: Float64Array, xOff = 0): void {
-  checkCount('gemvT', 'n', n);
-  checkCount('gemvT', 'd', d);
-  need('gemvT', 'X', X, xOff + n * d);
+  checkBlock('gemvT', n, d, X, xOff);
   need('gemvT', 'r', r, n);
   need('gemvT', 'out', out, d);
   let i = 0;
@@ -185,9 +188,7 @@ const SYRK_CHUNK_BYTES = 65536;
  * over all rows in 16 register accumulators and added to `out` once.
  */
 export function syrk(n: number, d: number, X: Float64Array, out: Float64Array, xOff = 0, weights?: Float64Array): void {
-  checkCount('syrk', 'n', n);
-  checkCount('syrk', 'd', d);
-  need('syrk', 'X', X, xOff + n * d);
+  checkBlock('syrk', n, d, X, xOff);
   need('syrk', 'out', out, d * d);
   if (weights !== undefined) need('syrk', 'weights', weights, n);
   if (n === 0 || d === 0) return;

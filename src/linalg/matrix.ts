@@ -3,14 +3,7 @@
  */
 import { axpy, gemm, gemv } from './blas.js';
 import {
-  checkDimension,
-  checkIndex,
-  decodeJsonDouble,
-  encodeJsonDouble,
-  formatDouble,
-  toFloat64Array,
-  type JsonDouble,
-  parseJsonObject,
+  checkDimension, checkIndex, decodeJsonDouble, encodeJsonDouble, formatDouble, parseJsonObject, toFloat64Array, type JsonDouble,
 } from './format.js';
 import { DenseVector, SparseVector, type Vector } from './vectors.js';
 

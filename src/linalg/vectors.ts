@@ -6,14 +6,7 @@
  */
 import { axpy, dot, nrm2 } from './blas.js';
 import {
-  checkDimension,
-  checkIndex,
-  decodeJsonDouble,
-  encodeJsonDouble,
-  formatDouble,
-  toFloat64Array,
-  type JsonDouble,
-  parseJsonObject,
+  checkDimension, checkIndex, decodeJsonDouble, encodeJsonDouble, formatDouble, parseJsonObject, toFloat64Array, type JsonDouble,
 } from './format.js';
 
 export type Vector = DenseVector | SparseVector;
