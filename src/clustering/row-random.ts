@@ -1,17 +1,7 @@
 // Counter-based random draws keyed by a global row (or entity) index: the draw for row i depends
 // only on (key, i), never on which partition or thread holds the row, so a fixed seed samples the
 // same rows for any partitioning. The key itself comes from a seeded `randomStream`.
-import { randomStream } from '../linalg/random.js';
-
-/** murmur3's 32-bit finaliser: a bijection on uint32 with full avalanche. */
-function mix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { fmix32, randomStream } from '../linalg/random.js';
 
 /** A 32-bit key for `hashUniform`, drawn from the stream (seed, ...keys). */
 export function rowKey(seed: number, ...keys: (string | number)[]): number {
@@ -22,8 +12,8 @@ export function rowKey(seed: number, ...keys: (string | number)[]): number {
 export function hashUniform(key: number, index: number): number {
   const lo = index >>> 0;
   const hi = Math.floor(index / 4294967296) >>> 0;
-  const a = mix32(key ^ mix32(lo ^ Math.imul(hi, 0x9e3779b1)));
-  const b = mix32(a ^ 0x27d4eb2f ^ Math.imul(key, 0x165667b1));
+  const a = fmix32(key ^ fmix32(lo ^ Math.imul(hi, 0x9e3779b1)));
+  const b = fmix32(a ^ 0x27d4eb2f ^ Math.imul(key, 0x165667b1));
   return (a * 2097152 + (b >>> 11)) / 9007199254740992;
 }
 

@@ -123,3 +123,35 @@ export function shuffleInPlace<T extends { length: number; [i: number]: unknown 
   }
   return array;
 }
+
+// --- small integer mixers ---------------------------------------------------------------------
+// For hashing a key into a draw, or a short seeded sequence, where a full stream would cost more
+// than the work it randomizes.
+
+/** Murmur3's 32-bit finaliser: a bijection on uint32 with full avalanche. */
+export function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** Mulberry32: a tiny seeded generator, uniform on [0, 1) with 32 bits. */
+export function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Seeded Bernoulli(ratio) draws (mulberry32): the sampling of schema inference. */
+export function bernoulli(ratio: number, seed: number): () => boolean {
+  const draw = mulberry32(seed);
+  return () => draw() < ratio;
+}

@@ -2,16 +2,7 @@
 // is the same for any thread or partition count: a row's membership in the split-finding sample
 // is a hash of (seed, global row index); per-node feature subsets come from a small generator
 // seeded by (seed, tree, node); bootstrap counts come from seeded streams (linalg/random.ts).
-
-/** Murmur3's 32-bit finaliser. */
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
+import { fmix32 as fmix } from '../linalg/random.js';
 
 /** A 32-bit hash of a list of integers (each may be up to 2^53). */
 export function hashInts(...keys: number[]): number {

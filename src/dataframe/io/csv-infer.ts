@@ -7,6 +7,7 @@ import {
   csvSyntax, parseJavaBoolean, parseJavaDouble, parseJavaInt, parseJavaLong, readRecord,
   skipBlankAndCommentLines, type CsvCursor,
 } from './csv-parse.js';
+import { bernoulli } from '../../linalg/random.js';
 
 /**
  * Column names from the first record (after blank and comment lines): the header's values made
@@ -127,16 +128,4 @@ function classify(s: string, level: number, o: CsvOptions): number {
     if (s === o.nanValue || s === o.positiveInf || s === o.negativeInf) return L_DOUBLE;
   }
   return parseJavaBoolean(s) !== undefined ? L_BOOLEAN : L_STRING;
-}
-
-/** Seeded Bernoulli(ratio) draws (mulberry32). */
-function bernoulli(ratio: number, seed: number): () => boolean {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 < ratio;
-  };
 }
