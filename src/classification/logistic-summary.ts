@@ -41,8 +41,10 @@ export class BinaryLogisticRegressionSummary extends LogisticRegressionSummary {
   /** The ROC curve: a DataFrame of (FPR, TPR), from (0, 0) to (1, 1). */
   get roc(): Promise<DataFrame> { return this.binary.metrics().then((m) => this.binary.frame(['FPR', 'TPR'], m.roc())); }
   get areaUnderROC(): Promise<number> { return this.binary.metrics().then((m) => m.areaUnderROC()); }
-  /** The precision-recall curve: a DataFrame of (recall, precision). */
-  get pr(): Promise<DataFrame> { return this.binary.metrics().then((m) => this.binary.frame(['recall', 'precision'], m.pr())); }
+  /** The precision-recall curve: a DataFrame of (recall, precision); the single point (0, 1) when there are no scores. */
+  get pr(): Promise<DataFrame> {
+    return this.binary.metrics().then((m) => this.binary.frame(['recall', 'precision'], m.numThresholds === 0 ? [[0, 1]] : m.pr()));
+  }
   get fMeasureByThreshold(): Promise<DataFrame> {
     return this.binary.metrics().then((m) => this.binary.frame(['threshold', 'F-Measure'], m.fMeasureByThreshold()));
   }

@@ -5,6 +5,7 @@ import type { RecordBatch } from 'apache-arrow';
 import { registerAggregator, registerKernel } from '../engine/kernels.js';
 import { columnOf, validityBytes, type AnyData } from '../dataframe/batch.js';
 import { readDoubleColumn } from '../regression/linear-instances.js';
+import type { ScoreCounts } from '../stat/binary-metrics.js';
 
 export interface ConfusionParams { label: string; prediction: string; weight: string | null }
 
@@ -38,9 +39,6 @@ export function mergeConfusions(a: Confusions, b: Confusions): Confusions {
 
 export interface ScoreParams { probability: string; label: string; weight: string | null }
 
-/** Distinct scores of a partition, descending, with the weight of positive and negative labels at each. */
-export interface ScoreCounts { scores: Float64Array; positives: Float64Array; negatives: Float64Array }
-
 function probabilityOfClass1(batch: RecordBatch, name: string, partition: number): Float64Array {
   const c = batch.schema.fields.findIndex((f) => f.name === name);
   if (c < 0) throw new Error(`Column '${name}' does not exist in this partition`);
@@ -55,6 +53,7 @@ function probabilityOfClass1(batch: RecordBatch, name: string, partition: number
   return out;
 }
 
+/** Distinct scores of a partition, descending, with the weight of positive and negative labels at each. */
 export const BINARY_SCORES = registerKernel<ScoreParams, ScoreCounts>('classification.binaryScores', (batch, p, ctx) => {
   const n = batch.numRows;
   const score = probabilityOfClass1(batch, p.probability, ctx.partitionIndex);
@@ -63,14 +62,14 @@ export const BINARY_SCORES = registerKernel<ScoreParams, ScoreCounts>('classific
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
   order.sort((a, b) => score[b] - score[a]);
-  const scores = new Float64Array(n), positives = new Float64Array(n), negatives = new Float64Array(n);
+  const scores = new Float64Array(n), pos = new Float64Array(n), neg = new Float64Array(n);
   let k = -1;
   for (let r = 0; r < n; r++) {
     const i = order[r];
     if (k < 0 || scores[k] !== score[i]) { k++; scores[k] = score[i]; }
     // Spark's BinaryLabelCounter: label > 0.5 is positive.
-    if (y[i] > 0.5) positives[k] += w ? w[i] : 1;
-    else negatives[k] += w ? w[i] : 1;
+    if (y[i] > 0.5) pos[k] += w ? w[i] : 1;
+    else neg[k] += w ? w[i] : 1;
   }
-  return { scores: scores.slice(0, k + 1), positives: positives.slice(0, k + 1), negatives: negatives.slice(0, k + 1) };
+  return { scores: scores.slice(0, k + 1), pos: pos.slice(0, k + 1), neg: neg.slice(0, k + 1) };
 });

@@ -3,7 +3,8 @@
 // metrics, one for the binary curves) and then kept. Every metric is a Promise.
 import type { DataFrame } from '../dataframe/dataframe.js';
 import type { Session } from '../dataframe/session.js';
-import { BINARY_SCORES, CONFUSIONS, mergeConfusions, type ScoreCounts } from './summary.kernels.js';
+import { BinaryClassificationMetrics, type ScoreCounts } from '../stat/binary-metrics.js';
+import { BINARY_SCORES, CONFUSIONS, mergeConfusions } from './summary.kernels.js';
 
 /** Spark's MulticlassMetrics, from weighted confusion counts. */
 export class MulticlassMetrics {
@@ -63,122 +64,30 @@ export class MulticlassMetrics {
   weightedFMeasure(beta = 1): number { return this.weighted((l) => this.fMeasure(l, beta)); }
 }
 
-/** Spark's BinaryClassificationMetrics: curves over the distinct scores, downsampled to about `numBins` points. */
-export class BinaryClassificationMetrics {
-  /** Thresholds (scores), descending, and the cumulative weights of positives and negatives at or above each. */
-  readonly thresholds: Float64Array;
-  private readonly tp: Float64Array;
-  private readonly fp: Float64Array;
-  private readonly positives: number;
-  private readonly negatives: number;
-
-  constructor(partials: ScoreCounts[], numBins = 100) {
-    const merged = mergeSortedScores(partials);
-    const binned = numBins > 0 ? bin(merged, numBins) : merged;
-    const m = binned.scores.length;
-    this.thresholds = binned.scores;
-    this.tp = new Float64Array(m);
-    this.fp = new Float64Array(m);
-    let tp = 0, fp = 0;
-    for (let i = 0; i < m; i++) {
-      tp += binned.positives[i];
-      fp += binned.negatives[i];
-      this.tp[i] = tp;
-      this.fp[i] = fp;
-    }
-    this.positives = tp;
-    this.negatives = fp;
-  }
-
-  private precisionAt(i: number): number {
-    const all = this.tp[i] + this.fp[i];
-    return all === 0 ? 1 : this.tp[i] / all;
-  }
-
-  private recallAt(i: number): number { return this.positives === 0 ? 0 : this.tp[i] / this.positives; }
-  private fprAt(i: number): number { return this.negatives === 0 ? 0 : this.fp[i] / this.negatives; }
-
-  /** (FPR, TPR) from (0, 0) to (1, 1). */
-  roc(): [number, number][] {
-    const out: [number, number][] = [[0, 0]];
-    for (let i = 0; i < this.thresholds.length; i++) out.push([this.fprAt(i), this.recallAt(i)]);
-    out.push([1, 1]);
-    return out;
-  }
-
-  areaUnderROC(): number { return areaUnderCurve(this.roc()); }
-
-  /** (recall, precision), starting at recall 0 with the first point's precision. */
-  pr(): [number, number][] {
-    const out: [number, number][] = [];
-    for (let i = 0; i < this.thresholds.length; i++) out.push([this.recallAt(i), this.precisionAt(i)]);
-    out.unshift([0, out.length ? out[0][1] : 1]);
-    return out;
-  }
-
-  areaUnderPR(): number { return areaUnderCurve(this.pr()); }
-
-  fMeasureByThreshold(beta = 1): [number, number][] {
-    const b2 = beta * beta;
-    return Array.from(this.thresholds, (t, i) => {
-      const p = this.precisionAt(i), r = this.recallAt(i);
-      return [t, p + r === 0 ? 0 : ((1 + b2) * p * r) / (b2 * p + r)];
-    });
-  }
-
-  precisionByThreshold(): [number, number][] { return Array.from(this.thresholds, (t, i) => [t, this.precisionAt(i)]); }
-  recallByThreshold(): [number, number][] { return Array.from(this.thresholds, (t, i) => [t, this.recallAt(i)]); }
-}
-
-/** Trapezoidal area under a curve of (x, y) points in order (Spark's AreaUnderCurve.of). */
-export function areaUnderCurve(points: [number, number][]): number {
-  let area = 0;
-  for (let i = 1; i < points.length; i++) {
-    area += ((points[i][0] - points[i - 1][0]) * (points[i][1] + points[i - 1][1])) / 2;
-  }
-  return area;
-}
-
-/** k-way merge of per-partition descending runs, combining equal scores. */
+/**
+ * k-way merge of per-partition descending runs, combining equal scores. The counts of a score are
+ * added in partition order, one partition after the other (the evaluator merges pairwise instead).
+ */
 function mergeSortedScores(parts: ScoreCounts[]): ScoreCounts {
   const total = parts.reduce((s, p) => s + p.scores.length, 0);
-  const scores = new Float64Array(total), positives = new Float64Array(total), negatives = new Float64Array(total);
-  const pos = new Int32Array(parts.length);
+  const scores = new Float64Array(total), pos = new Float64Array(total), neg = new Float64Array(total);
+  const next = new Int32Array(parts.length);
   let k = -1;
   for (;;) {
     let best = -1, bestScore = -Infinity;
     for (let q = 0; q < parts.length; q++) {
-      if (pos[q] < parts[q].scores.length) {
-        const s = parts[q].scores[pos[q]];
+      if (next[q] < parts[q].scores.length) {
+        const s = parts[q].scores[next[q]];
         if (best < 0 || s > bestScore) { best = q; bestScore = s; }
       }
     }
     if (best < 0) break;
-    const part = parts[best], i = pos[best]++;
+    const part = parts[best], i = next[best]++;
     if (k < 0 || scores[k] !== bestScore) { k++; scores[k] = bestScore; }
-    positives[k] += part.positives[i];
-    negatives[k] += part.negatives[i];
+    pos[k] += part.pos[i];
+    neg[k] += part.neg[i];
   }
-  return { scores: scores.slice(0, k + 1), positives: positives.slice(0, k + 1), negatives: negatives.slice(0, k + 1) };
-}
-
-/**
- * Spark's downsampling: consecutive groups of ⌊count/numBins⌋ distinct scores become one point
- * (the group's lowest score, its summed counts); no downsampling when groups would be under 2.
- */
-function bin(c: ScoreCounts, numBins: number): ScoreCounts {
-  const n = c.scores.length;
-  const grouping = Math.floor(n / numBins);
-  if (grouping < 2) return c;
-  const m = Math.ceil(n / grouping);
-  const out = { scores: new Float64Array(m), positives: new Float64Array(m), negatives: new Float64Array(m) };
-  for (let i = 0; i < n; i++) {
-    const g = Math.floor(i / grouping);
-    out.scores[g] = c.scores[i];
-    out.positives[g] += c.positives[i];
-    out.negatives[g] += c.negatives[i];
-  }
-  return out;
+  return { scores: scores.slice(0, k + 1), pos: pos.slice(0, k + 1), neg: neg.slice(0, k + 1) };
 }
 
 /** A small DataFrame of two double columns, for curves. */
@@ -243,7 +152,7 @@ export class BinaryMetricsSource {
   metrics(): Promise<BinaryClassificationMetrics> {
     this.#metrics ??= this.predictions
       .mapPartitions<ScoreCounts>(BINARY_SCORES, { probability: this.scoreCol, label: this.labelCol, weight: this.weightCol })
-      .then((parts) => new BinaryClassificationMetrics(parts, 100));
+      .then((parts) => new BinaryClassificationMetrics(mergeSortedScores(parts), 100));
     return this.#metrics;
   }
 

@@ -7,7 +7,7 @@ import { withParams } from '../pipeline/params-mixin.js';
 import { optionalColumn, labelCol, rawPredictionCol, weightCol } from '../pipeline/shared-params.js';
 import { ParamSpec, type ParamValues } from '../pipeline/params.js';
 import { ParamValidators } from '../pipeline/params-validators.js';
-import { BinaryClassificationMetrics, mergeAllScoreCounts } from './binary-metrics.js';
+import { BinaryClassificationMetrics, mergeAllScoreCounts } from '../stat/binary-metrics.js';
 import { BINARY_COUNTS, type BinaryCountsParams, type BinaryCountsPartial } from './binary.kernels.js';
 import { mergeProblems, type Problems } from './columns.js';
 import { loadStage, registerStage, type LoadOptions } from '../persistence/index.js';

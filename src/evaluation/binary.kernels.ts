@@ -2,7 +2,7 @@
 // map side of Spark's combineByKey + sortByKey in BinaryClassificationMetrics).
 import type { RecordBatch } from 'apache-arrow';
 import { registerKernel } from '../engine/kernels.js';
-import type { ScoreCounts } from './binary-metrics.js';
+import type { ScoreCounts } from '../stat/binary-metrics.js';
 import { checkedDoubles, countProblem, vectorElement, vectorSize, vectorView, weightReader, type Problems } from './columns.js';
 
 export interface BinaryCountsParams {

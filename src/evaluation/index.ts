@@ -4,6 +4,6 @@ export { BinaryClassificationEvaluator } from './binary-classification-evaluator
 export { MulticlassClassificationEvaluator } from './multiclass-classification-evaluator.js';
 export { RegressionEvaluator } from './regression-evaluator.js';
 export { ClusteringEvaluator } from './clustering-evaluator.js';
-export { BinaryClassificationMetrics, type CurvePoint, type ScoreCounts } from './binary-metrics.js';
+export { BinaryClassificationMetrics, type CurvePoint, type ScoreCounts } from '../stat/binary-metrics.js';
 export { MulticlassMetrics } from './multiclass-metrics.js';
 export { RegressionMetrics } from './regression-metrics.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { BinaryClassificationEvaluator, BinaryClassificationMetrics, Vectors, type Row } from '../../src/index.js';
-import { areaUnderCurve, type CurvePoint } from '../../src/evaluation/binary-metrics.js';
+import { areaUnderCurve, type CurvePoint } from '../../src/stat/binary-metrics.js';
 import { MASTERS, expectClose, useSessions } from './sessions.js';
 
 const { df } = useSessions();

@@ -1,6 +1,7 @@
 // Spark's BinaryClassificationMetrics on the driver, from weighted label counts per distinct score:
 // optional down-sampling into bins, cumulative true/false positives per threshold, the ROC and PR
-// curves and their trapezoidal areas. Computing the counts is the kernel's job (binary.kernels.ts).
+// curves and their trapezoidal areas. Below evaluation and classification, which both use it;
+// counting the scores is their kernels' job (evaluation/binary.kernels.ts, classification/summary.kernels.ts).
 
 /** Weighted positive and negative counts per distinct score, scores strictly descending. */
 export interface ScoreCounts {
