@@ -3,7 +3,7 @@
 // weights, sorted by descending score (the input of Spark's BinaryClassificationMetrics).
 import type { RecordBatch } from 'apache-arrow';
 import { registerAggregator, registerKernel } from '../engine/kernels.js';
-import { columnOf, validityBytes, type AnyData } from '../dataframe/batch.js';
+import { columnByName, validityBytes, type AnyData } from '../dataframe/batch.js';
 import { readDoubleColumn } from '../regression/linear-instances.js';
 import type { ScoreCounts } from '../stat/binary-metrics.js';
 
@@ -40,9 +40,7 @@ export function mergeConfusions(a: Confusions, b: Confusions): Confusions {
 export interface ScoreParams { probability: string; label: string; weight: string | null }
 
 function probabilityOfClass1(batch: RecordBatch, name: string, partition: number): Float64Array {
-  const c = batch.schema.fields.findIndex((f) => f.name === name);
-  if (c < 0) throw new Error(`Column '${name}' does not exist in this partition`);
-  const data = columnOf(batch, c);
+  const data = columnByName(batch, name);
   const valid = validityBytes(data);
   if (valid) throw new Error(`Binary classification metrics: column '${name}' is null at row ${valid.indexOf(0)} of partition ${partition}`);
   const width = (data.type as { listSize: number }).listSize;

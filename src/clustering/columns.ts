@@ -1,19 +1,13 @@
 // Reading the columns an algorithm kernel needs straight from a partition's Arrow buffers.
 import type { RecordBatch } from 'apache-arrow';
-import { columnOf, denseBlock, sparseView, validityBytes, type AnyData, type DenseBlock } from '../dataframe/batch.js';
-
-export function columnIndex(batch: RecordBatch, name: string): number {
-  const c = batch.schema.fields.findIndex((f) => f.name === name);
-  if (c < 0) throw new Error(`Column '${name}' does not exist in this partition`);
-  return c;
-}
+import { columnByName, denseBlock, sparseView, validityBytes, type DenseBlock } from '../dataframe/batch.js';
 
 /**
  * A numeric column (double, int or long) as doubles, one per row: a view when the column is
  * already double, else a converted copy. `valid` is null when no row is null.
  */
 export function numericValues(batch: RecordBatch, name: string): { values: Float64Array; valid: Uint8Array | null } {
-  const data = columnOf(batch, columnIndex(batch, name));
+  const data = columnByName(batch, name);
   const n = data.length;
   const raw = data.values as Float64Array | Int32Array | BigInt64Array;
   const valid = validityBytes(data);
@@ -55,7 +49,7 @@ export function requireDenseRows(batch: RecordBatch, column: string, stage: stri
 export type RowReader = (i: number, out: Float64Array) => boolean;
 
 export function vectorRowReader(batch: RecordBatch, column: string, d: number): RowReader {
-  const data = columnOf(batch, columnIndex(batch, column)) as AnyData;
+  const data = columnByName(batch, column);
   const valid = validityBytes(data);
   if ((data.type as { listSize?: number }).listSize !== undefined) {
     const { values, offset, d: width } = denseBlock(batch, column);

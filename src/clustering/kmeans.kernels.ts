@@ -4,9 +4,9 @@
 import type { RecordBatch } from 'apache-arrow';
 import { registerAggregator, registerKernel } from '../engine/kernels.js';
 import type { BroadcastRef } from '../engine/protocol.js';
-import { primitiveData, sparseView, validityBytes, columnOf, denseVectorData } from '../dataframe/batch.js';
+import { primitiveData, sparseView, validityBytes, columnByName, denseVectorData } from '../dataframe/batch.js';
 import { registerMapper } from '../dataframe/mappers.js';
-import { columnIndex, instanceWeights, numericValues, requireDenseRows, vectorRowReader } from './columns.js';
+import { instanceWeights, numericValues, requireDenseRows, vectorRowReader } from './columns.js';
 import { CenterSet, COSINE_ZERO_LENGTH, type DistanceMeasure } from './distance.js';
 import { hashUniform } from './row-random.js';
 
@@ -443,7 +443,7 @@ export const PREDICT_MAPPER = registerMapper<PredictParams>('kmeans.predict', (b
 
 /** Smallest and largest vector size in a sparse vector column (null rows ignored). */
 export const SPARSE_SIZES = registerKernel<{ column: string }, [number, number]>('kmeans.sparseSizes', (batch: RecordBatch, p) => {
-  const data = columnOf(batch, columnIndex(batch, p.column));
+  const data = columnByName(batch, p.column);
   const valid = validityBytes(data);
   const { sizes } = sparseView(data);
   let lo = Infinity, hi = -Infinity;

@@ -159,6 +159,13 @@ export function columnOf(batch: RecordBatch, index: number): AnyData {
   return batch.data.children[index] as AnyData;
 }
 
+/** The partition's column of that name; fails naming it when the partition has none. */
+export function columnByName(batch: RecordBatch, name: string): AnyData {
+  const c = batch.schema.fields.findIndex((f) => f.name === name);
+  if (c < 0) throw new Error(`Column '${name}' does not exist in this partition`);
+  return columnOf(batch, c);
+}
+
 // --- gather and concat -----------------------------------------------------------------------
 
 /**
@@ -370,9 +377,7 @@ export function renameBatch(batch: RecordBatch, names: string[]): RecordBatch {
 export interface DenseBlock { n: number; d: number; values: Float64Array; offset: number; valid: Uint8Array | null }
 
 export function denseBlock(batch: RecordBatch, column: string): DenseBlock {
-  const c = batch.schema.fields.findIndex((f) => f.name === column);
-  if (c < 0) throw new Error(`Column '${column}' does not exist in this partition`);
-  const data = columnOf(batch, c);
+  const data = columnByName(batch, column);
   const child = data.children[0] as AnyData | undefined;
   const d = (data.type as { listSize?: number }).listSize;
   if (d === undefined || !child) throw new Error(`Column '${column}' is not a dense vector column`);

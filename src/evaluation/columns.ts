@@ -2,13 +2,7 @@
 // vectors element by element, and the per-row checks every evaluator makes (nulls, NaN, weights).
 // Problems are counted, not thrown, so the driver can name every one of them in a single error.
 import type { RecordBatch } from 'apache-arrow';
-import { columnOf, sparseView, validityBytes, type AnyData, type SparseView } from '../dataframe/batch.js';
-
-export function columnData(batch: RecordBatch, name: string): AnyData {
-  const c = batch.schema.fields.findIndex((f) => f.name === name);
-  if (c < 0) throw new Error(`Column '${name}' does not exist in this partition`);
-  return columnOf(batch, c);
-}
+import { columnByName, sparseView, validityBytes, type AnyData, type SparseView } from '../dataframe/batch.js';
 
 /** A numeric column as doubles; `valid` has one byte per row (1 = valid), null when none is null. */
 export interface DoubleView {
@@ -18,7 +12,7 @@ export interface DoubleView {
 
 /** Double, int and long columns as Float64 (longs to the nearest double, as Spark's cast). */
 export function doubleView(batch: RecordBatch, name: string): DoubleView {
-  const data = columnData(batch, name);
+  const data = columnByName(batch, name);
   const n = data.length, off = data.offset;
   const valid = validityBytes(data);
   const raw = data.values as Float64Array | Int32Array | BigInt64Array;
@@ -41,7 +35,7 @@ export interface VectorView {
 }
 
 export function vectorView(batch: RecordBatch, name: string): VectorView {
-  const data = columnData(batch, name);
+  const data = columnByName(batch, name);
   const valid = validityBytes(data);
   const d = (data.type as { listSize?: number }).listSize;
   if (d !== undefined) {

@@ -1,15 +1,11 @@
 // Reading a partition's input columns inside a column mapper or kernel: scalars as doubles or
 // strings (Spark's casts), vectors as row-major blocks or sparse views. Offsets are honoured.
-import type { RecordBatch } from 'apache-arrow';
-import { columnOf, decodeUtf8Column, sparseView, unpackBits, validityBytes, type AnyData, type SparseView } from '../dataframe/batch.js';
+import { decodeUtf8Column, sparseView, unpackBits, validityBytes, type AnyData, type SparseView } from '../dataframe/batch.js';
 import { formatDouble } from '../linalg/format.js';
 import type { ColumnKind } from './shared.js';
 
-export function columnByName(batch: RecordBatch, name: string): AnyData {
-  const c = batch.schema.fields.findIndex((f) => f.name === name);
-  if (c < 0) throw new Error(`Column '${name}' does not exist in this partition`);
-  return columnOf(batch, c);
-}
+// The feature and tree kernels take every column reader from this module, the lookup by name included.
+export { columnByName } from '../dataframe/batch.js';
 
 export interface DoubleColumn {
   values: Float64Array;

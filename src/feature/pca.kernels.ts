@@ -7,7 +7,7 @@
 // spread. Rows go through a small scratch block that stays in cache: copied (densified for sparse
 // columns) and shifted, then summed by `syrk`.
 import { registerAggregator } from '../engine/kernels.js';
-import { columnOf, denseVectorData, sparseView, validityBytes, type AnyData, type SparseView } from '../dataframe/batch.js';
+import { columnByName, denseVectorData, sparseView, validityBytes, type AnyData, type SparseView } from '../dataframe/batch.js';
 import { registerMapper } from '../dataframe/mappers.js';
 import { gemv, syrk } from '../linalg/blas.js';
 import { formatDouble } from '../linalg/format.js';
@@ -151,15 +151,9 @@ export function scatterOfRows(n: number, k: number, fill: RowFiller, weights: Fl
 
 export interface PcaScatterParams { column: string; sparse: boolean; d: number }
 
-function columnByName(batch: { schema: { fields: { name: string }[] } }, name: string): number {
-  const c = batch.schema.fields.findIndex((f) => f.name === name);
-  if (c < 0) throw new Error(`Column '${name}' does not exist in this partition`);
-  return c;
-}
-
 /** PCA's pass: the scatter of the input vectors. Null, NaN and infinite values fail with the row. */
 export const PCA_SCATTER = registerAggregator<Scatter, PcaScatterParams>('feature.pcaScatter', (acc, batch, p, ctx) => {
-  const data = columnOf(batch, columnByName(batch, p.column));
+  const data = columnByName(batch, p.column);
   const n = batch.numRows;
   const valid = validityBytes(data);
   if (valid) {
@@ -216,7 +210,7 @@ export interface PcaProjectParams {
 
 /** x ↦ PCᵀx, as Spark's PCAModel (no centering). Null vectors give null. */
 export const PCA_PROJECT = registerMapper<PcaProjectParams>('feature.pcaProject', (batch, p) => {
-  const data = columnOf(batch, columnByName(batch, p.column));
+  const data = columnByName(batch, p.column);
   const n = batch.numRows, { d, k, pcT } = p;
   const out = new Float64Array(n * k);
   const valid = validityBytes(data);

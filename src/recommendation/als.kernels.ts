@@ -5,11 +5,11 @@ import type { RecordBatch } from 'apache-arrow';
 import { registerKernel, type TaskContext } from '../engine/kernels.js';
 import type { BroadcastRef } from '../engine/protocol.js';
 import { batchToShared } from '../engine/blocks.js';
-import { columnOf, makeBatch, primitiveData, validityBytes } from '../dataframe/batch.js';
+import { columnByName, makeBatch, primitiveData, validityBytes } from '../dataframe/batch.js';
 import { registerMapper } from '../dataframe/mappers.js';
 import { StructType } from '../dataframe/types.js';
 import { syrk } from '../linalg/blas.js';
-import { columnIndex, numericValues } from '../clustering/columns.js';
+import { numericValues } from '../clustering/columns.js';
 import { hashGaussian } from '../clustering/row-random.js';
 import {
   binarySearch, blockOf, IdIndex, otherSide, sharedFloat64, sharedInt32, type BlockState, type Side, type SideBlock,
@@ -29,7 +29,7 @@ function badId(cols: IdColumns, value: unknown): Error {
 
 /** An id column (int, long or double) as Int32 ids; values out of the int range or fractional fail as in Spark. */
 export function readIds(batch: RecordBatch, column: string, cols: IdColumns): { ids: Int32Array; valid: Uint8Array | null } {
-  const data = columnOf(batch, columnIndex(batch, column));
+  const data = columnByName(batch, column);
   const n = data.length;
   const valid = validityBytes(data);
   const raw = data.values as Int32Array | BigInt64Array | Float64Array;

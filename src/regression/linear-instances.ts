@@ -3,7 +3,7 @@
 // Also the boundary checks Spark makes (DatasetUtils.checkClassificationLabels, checkRegressionLabels,
 // checkNonNegativeWeights, checkNonNanVectors), each naming the stage, the column and the row.
 import type { RecordBatch } from 'apache-arrow';
-import { columnOf, sparseView, validityBytes, type AnyData, type SparseView } from '../dataframe/batch.js';
+import { columnByName, sparseView, validityBytes, type AnyData, type SparseView } from '../dataframe/batch.js';
 import type { DataType, StructField, StructType } from '../dataframe/types.js';
 import { vectorSizeOf } from '../feature/attributes.js';
 import { formatDouble } from '../linalg/format.js';
@@ -31,13 +31,6 @@ export interface Instances {
   weights: Float64Array | null;
 }
 
-/** The partition's column of that name. */
-export function columnNamed(batch: RecordBatch, name: string): AnyData {
-  const c = batch.schema.fields.findIndex((f) => f.name === name);
-  if (c < 0) throw new Error(`Column '${name}' does not exist in this partition`);
-  return columnOf(batch, c);
-}
-
 // Integer labels and weights are read as doubles once per cached partition, not once per pass.
 const asDoubleCache = new WeakMap<object, Float64Array>();
 
@@ -57,7 +50,7 @@ function numericAsDouble(data: AnyData, n: number): Float64Array {
 /** Reads the instance columns of a partition; `check` adds the null checks (first pass only). */
 export function readInstances(batch: RecordBatch, spec: InstanceSpec, partition: number, check = false): Instances {
   const n = batch.numRows;
-  const fData = columnNamed(batch, spec.features);
+  const fData = columnByName(batch, spec.features);
   if (check) {
     const valid = validityBytes(fData);
     if (valid) {
@@ -88,7 +81,7 @@ export function readFirstPass(batch: RecordBatch, spec: InstanceSpec, partition:
   const sized = { ...spec };
   const inst = readInstances(batch, sized, partition, true);
   if (inst.n > 0) {
-    if (inst.X) sized.d = (columnNamed(batch, spec.features).type as { listSize: number }).listSize;
+    if (inst.X) sized.d = (columnByName(batch, spec.features).type as { listSize: number }).listSize;
     else if (sized.d < 0) sized.d = inst.sv!.sizes[0];
   }
   return { inst, spec: sized };
@@ -99,7 +92,7 @@ export function readFirstPass(batch: RecordBatch, spec: InstanceSpec, partition:
  * (a message prefix such as "LinearRegression: Labels"), a null fails naming the column and row.
  */
 export function readDoubleColumn(batch: RecordBatch, name: string, partition: number, nullCheck: string | null): Float64Array {
-  const data = columnNamed(batch, name);
+  const data = columnByName(batch, name);
   if (nullCheck !== null) {
     const valid = validityBytes(data);
     if (valid) {

@@ -8,11 +8,11 @@
 // sparse rows by chunks that stay in cache (linalg/rows.ts).
 import type { RecordBatch } from 'apache-arrow';
 import { registerAggregator } from '../engine/kernels.js';
-import { primitiveData, sparseView, validityBytes, type AnyData } from '../dataframe/batch.js';
+import { columnByName, primitiveData, sparseView, validityBytes, type AnyData } from '../dataframe/batch.js';
 import { registerMapper } from '../dataframe/mappers.js';
 import { addRow, addRows4, chunkedMarginPass, FUSED_MAX_D, marginsOf, rowMargin } from '../linalg/rows.js';
 import { denseFiller, mergeScatter, scatterOfRows, sparseFiller, zeroScatter, type Scatter } from '../feature/pca.kernels.js';
-import { allFinite, columnNamed, readFirstPass, readInstances, validateFeatures, validateRows, type InstanceSpec, type Instances } from './linear-instances.js';
+import { allFinite, readFirstPass, readInstances, validateFeatures, validateRows, type InstanceSpec, type Instances } from './linear-instances.js';
 
 // --- instance statistics ----------------------------------------------------------------------
 
@@ -308,7 +308,7 @@ export interface LinearPredictParams {
 
 /** Reads a features column for scoring: checks sparse sizes against the model's. */
 export function scoringInstances(batch: RecordBatch, column: string, sparse: boolean, d: number, stage: string): { inst: Instances; valid: Uint8Array | null } {
-  const data = columnNamed(batch, column);
+  const data = columnByName(batch, column);
   const valid = validityBytes(data);
   const n = batch.numRows;
   if (sparse) {
