@@ -182,20 +182,18 @@ function validationError(data: TreeData, st: GbtState, p: GbtUpdateParams): { er
   return { error, weight };
 }
 
-/** gbtUpdate for one tree per round on the arena (wasm/gbt.ts), but for the validation error. */
+/** gbtUpdate for one tree per round, on the arena (wasm/gbt.ts); the caller sums the validation error. */
 function gbtUpdateWasm(data: TreeData, st: GbtState, p: GbtUpdateParams, loss: 0 | 1 | 2): void {
   const k = new WasmKernels(data.memory!);
   const t = p.previous?.[0] ?? null;
   const B = p.maxBins;
   // The previous tree's tables in this thread's scratch region, 8-byte aligned.
-  const parts: [ArrayBufferView, number][] = t
-    ? [[t.routeFeat, 4], [t.routeLeft, 4], [t.routeMask, 1], [t.value, 8], [t.feat, 4], [t.left, 4], [t.mask, 1]]
-    : [];
+  const parts: ArrayBufferView[] = t ? [t.routeFeat, t.routeLeft, t.routeMask, t.value, t.feat, t.left, t.mask] : [];
   let total = 0;
-  const at = parts.map(([a]) => { const o = total; total += Math.ceil(Math.max(a.byteLength, 8) / 8) * 8; return o; });
+  const at = parts.map((a) => { const o = total; total += Math.ceil(Math.max(a.byteLength, 8) / 8) * 8; return o; });
   const base = k.scratch(total);
   const buf = data.memory!.buffer;
-  parts.forEach(([a], i) => new Uint8Array(buf, base + at[i], a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
+  parts.forEach((a, i) => new Uint8Array(buf, base + at[i], a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)));
   const [pRouteFeat, pRouteLeft, pRouteMask, pValue, pFeat, pLeft, pMask] = t ? at.map((o) => base + o) : [0, 0, 0, 0, 0, 0, 0];
   const ptr = (a: ArrayBufferView | null | undefined) => (a ? a.byteOffset : -1);
   const wide = data.bins instanceof Uint16Array ? 16 : 8;
