@@ -2,7 +2,7 @@
 // is the same for any thread or partition count: a row's membership in the split-finding sample
 // is a hash of (seed, global row index); per-node feature subsets come from a small generator
 // seeded by (seed, tree, node); bootstrap counts come from seeded streams (linalg/random.ts).
-import { fmix32 as fmix } from '../linalg/random.js';
+import { fmix32 as fmix, mulberry32 } from '../linalg/random.js';
 
 /** A 32-bit hash of a list of integers (each may be up to 2^53). */
 export function hashInts(...keys: number[]): number {
@@ -23,21 +23,9 @@ export function rowUniform(seedHash: number, row: number): number {
   return h / 4294967296;
 }
 
-/** Mulberry32: a tiny generator for choosing feature subsets. */
-export function smallRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `k` distinct features of `d`, ascending (a partial Fisher–Yates shuffle). */
 export function featureSubset(seedHash: number, tree: number, node: number, d: number, k: number): Int32Array {
-  const rng = smallRng(hashInts(seedHash, tree, node));
+  const rng = mulberry32(hashInts(seedHash, tree, node));
   const all = Int32Array.from({ length: d }, (_, i) => i);
   for (let i = 0; i < k; i++) {
     const j = i + Math.floor(rng() * (d - i));
