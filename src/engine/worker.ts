@@ -19,15 +19,13 @@ export async function startExecutorThread(): Promise<void> {
   // again (a halted virtual CPU). Zero turns it off.
   const spinMillis = Number((workerData as { spinMicros?: number } | null)?.spinMicros ?? 0) / 1000;
   let queued = 0;
-  let lastWasTask = false;
 
   // Messages are handled strictly in order: an import must finish before the next task runs.
   let chain: Promise<void> = Promise.resolve();
   const enqueue = (msg: DriverMessage) => {
     queued++;
     chain = chain.then(() => handle(msg)).then(() => {
-      lastWasTask = msg.type === 'task';
-      if (--queued === 0 && lastWasTask && spinMillis > 0) spinForNext();
+      if (--queued === 0 && msg.type === 'task' && spinMillis > 0) spinForNext();
     });
   };
   const spinForNext = () => {
