@@ -26,7 +26,9 @@ describe('feature stages chained', () => {
   });
 
   it('give identical rows on inline and local[2] and for any partition count', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(rowArb, { minLength: 2, maxLength: 40 }), fc.integer({ min: 1, max: 6 }), async (rows, parts) => {
+    // OneHotEncoder (dropLast, as Spark) refuses a column with one category: draw at least two cities.
+    const rowsArb = fc.array(rowArb, { minLength: 2, maxLength: 40 }).filter((rs) => new Set(rs.map((r) => r.city)).size >= 2);
+    await fc.assert(fc.asyncProperty(rowsArb, fc.integer({ min: 1, max: 6 }), async (rows, parts) => {
       const results: { rows: Row[] }[] = [];
       for (const m of masters) results.push(await chain(session(m).createDataFrame(rows, { numPartitions: parts })));
       const vecs = (r: Row[]) => r.map((x) => Array.from((x.features as Vector).toArray()));
