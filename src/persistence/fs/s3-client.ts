@@ -1,6 +1,7 @@
 /**
  * Builds the S3 client from an S3Config plus the standard AWS environment. The SDK is imported
- * on first use so that programs touching only local paths do not pay for loading it.
+ * on first use so that programs touching only local paths do not pay for loading it; it is an
+ * optional peer dependency (22 MB), so a local-only user need not install it at all.
  */
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 
@@ -28,7 +29,18 @@ export interface S3Settings {
 let sdk: Promise<S3Sdk> | undefined;
 
 export function loadS3Sdk(): Promise<S3Sdk> {
-  return (sdk ??= import('@aws-sdk/client-s3'));
+  return (sdk ??= import('@aws-sdk/client-s3').catch((error: unknown) => {
+    throw isMissingSdk(error) ? new Error(S3_SDK_MISSING, { cause: error }) : error;
+  }));
+}
+
+export const S3_SDK_MISSING =
+  's3:// paths need the AWS SDK, an optional peer dependency of quiver that is not installed: npm install @aws-sdk/client-s3';
+
+/** The SDK package itself is absent (not one of its own dependencies, which is a broken install to report as is). */
+function isMissingSdk(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  return e?.code === 'ERR_MODULE_NOT_FOUND' && typeof e.message === 'string' && e.message.includes("'@aws-sdk/client-s3'");
 }
 
 /** Explicit config wins over the environment; throws at once for an endpoint that is not a URL. */

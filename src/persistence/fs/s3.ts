@@ -191,7 +191,10 @@ export class S3FileSystem implements FileSystem {
 
   /** Runs one SDK call, translating its failure into a FileSystemError naming `at`. */
   private async call<T>(op: string, at: S3Location, request: (client: S3Client, s3: S3Sdk) => Promise<T>, context = ''): Promise<T> {
-    const { sdk, client } = await this.connect();
+    const { sdk, client } = await this.connect().catch((error: unknown) => {
+      // Loading the SDK failed (most often: it is not installed): say so once, naming the path.
+      throw new FileSystemError({ op, ...errorTarget(at), code: 'config', reason: (error as Error).message, cause: error });
+    });
     try {
       return await request(client, sdk);
     } catch (error) {
