@@ -9,7 +9,8 @@ import { FileSystemError, isFileSystemError } from './errors.js';
 import type { FileEntry, FileSystem } from './filesystem.js';
 import { errorTarget, formatLocation, invalidPath, joinPath, parsePath, tempSiblingPath, type S3Location } from './paths.js';
 import { checkRename } from './preconditions.js';
-import { createS3Client, resolveS3Settings, type S3Config, type S3Sdk, type S3Settings } from './s3-client.js';
+import { createS3Client, type S3Sdk } from './s3-client.js';
+import { resolveS3Settings, type S3Config, type S3Settings } from './s3-config.js';
 import { s3Error } from './s3-errors.js';
 
 /** DeleteObjects takes at most 1000 keys per request. */
