@@ -31,7 +31,9 @@ export interface WindowCall {
 // Spark's JVM bounds are Long.MinValue/MaxValue; anything at or beyond them is unbounded too.
 const LONG_LIMIT = 2 ** 63 - 1;
 
+/** @inline */
 type ColumnArg = string | Column;
+/** @inline */
 type OrderArg = string | Column | SortOrder;
 const flat = <T>(args: (T | T[])[]): T[] => args.flatMap((a) => (Array.isArray(a) ? a : [a]));
 

@@ -8,7 +8,7 @@
 import { LocalFileSystem } from './local.js';
 import { parsePath } from './paths.js';
 import { S3FileSystem } from './s3.js';
-import type { S3Config } from './s3-client.js';
+import type { S3Config } from './s3-config.js';
 
 export interface FileEntry {
   /** Canonical path of the file. */
