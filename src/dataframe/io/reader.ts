@@ -104,7 +104,7 @@ export class DataFrameReader {
       : format === 'json' ? await planJson(ctx, files, engine)
         : format === 'libsvm' ? await planLibsvm(ctx, files, engine)
           : format === 'parquet' ? await planParquet(ctx, files) : await planArrow(ctx, files);
-    return new DataFrame(this.session, new SourceNode(engine, schema, async () => plans));
+    return new DataFrame(this.session, new SourceNode(engine, schema, plans.length, async () => plans));
   }
 
   // --- CSV -----------------------------------------------------------------------------------
