@@ -20,6 +20,7 @@ import {
 } from './logical.js';
 import { batchToRows, type Row } from './rows.js';
 import { formatShow, showSettings, type ShowOptions } from './show.js';
+import { currentStageLabel } from './mappers.js';
 import { DataFrameWriter } from './io/writer.js';
 import { StorageLevel } from './storage.js';
 import { StructType, keyTypeError, sameType, isNumeric, typeName, type StructField } from './types.js';
@@ -151,7 +152,7 @@ export class DataFrame {
     const clash = newFields.find((f) => this.schema.has(f.name));
     if (clash) throw new Error(`Output column '${clash.name}' already exists.`);
     const schema = new StructType([...this.schema.fields, ...newFields]);
-    return new DataFrame(this.session, new MapNode(this.node, mapper, params, schema));
+    return new DataFrame(this.session, new MapNode(this.node, mapper, params, schema, currentStageLabel()));
   }
 
   groupBy(...cols: string[]): GroupedData { return new GroupedData(this, cols); }

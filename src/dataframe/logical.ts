@@ -72,11 +72,13 @@ export class ProjectNode extends LogicalNode {
 
 /** Appends columns computed by a registered mapper (see mappers.ts). */
 export class MapNode extends LogicalNode {
-  constructor(readonly child: LogicalNode, private readonly mapper: string, private readonly params: unknown, readonly schema: StructType) { super(child.engine); }
+  constructor(readonly child: LogicalNode, private readonly mapper: string, private readonly params: unknown, readonly schema: StructType,
+    private readonly stage: string | null = null) { super(child.engine); }
   numPartitions(): number { return this.child.numPartitions(); }
   protected async compute(): Promise<PartitionPlan[]> {
     const fields = this.schema.fields as StructField[];
-    return (await this.child.plans()).map((child): MapPlan => ({ kind: 'map', child, mapper: this.mapper, params: this.params, fields }));
+    const stage = this.stage ? { stage: this.stage } : {};
+    return (await this.child.plans()).map((child): MapPlan => ({ kind: 'map', child, mapper: this.mapper, params: this.params, fields, ...stage }));
   }
 }
 
