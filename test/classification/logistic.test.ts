@@ -441,6 +441,7 @@ describe('LogisticRegression: bad input', () => {
     await expect(new LogisticRegression().fit(df.limit(0))).rejects.toThrow(/empty/);
     await expect(new LogisticRegression({ labelCol: 'nope' }).fit(df)).rejects.toThrow(/Column 'nope' does not exist/);
     await expect(new LogisticRegression({ labelCol: 'features' }).fit(df)).rejects.toThrow(/column 'features' \(labelCol\) must be of type numeric/);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => new LogisticRegression({ family: 'poisson' })).toThrow(/family given invalid value poisson/);
     const m = await new LogisticRegression().fit(df);
     expect(() => m.transform(spark().createDataFrame([{ features: Vectors.dense([1, 2]) }]))).toThrow(/holds vectors of size 2, but the model has 3 features/);

@@ -151,7 +151,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
     // LinearRegressionSuite "linear regression model with constant label": lm(b.const ~ . -1) and lm(b.const ~ .).
     const df = spark().createDataFrame(weighted([17, 17, 17, 17]), { numPartitions: 2 });
     const zero = spark().createDataFrame(weighted([0, 0, 0, 0]), { numPartitions: 2 });
-    for (const solver of ['auto', 'l-bfgs', 'normal']) {
+    for (const solver of ['auto', 'l-bfgs', 'normal'] as const) {
       const noIntercept = await new LinearRegression({ weightCol: 'weight', solver, fitIntercept: false }).fit(df);
       expectClose(coefs(noIntercept), [0, -9.221298, 3.394343], 1e-4, `${solver} without intercept`);
       const withIntercept = await new LinearRegression({ weightCol: 'weight', solver, predictionCol: 'myPrediction' }).fit(df);
@@ -290,7 +290,7 @@ describe('LinearRegression: bad input', () => {
       [good().map((r, i) => (i === 0 ? { ...r, label: null } : r)), /Labels MUST NOT be Null or NaN, but column 'label' is null at row 0/],
     ];
     for (const [rows, message] of cases) {
-      for (const solver of ['normal', 'l-bfgs']) {
+      for (const solver of ['normal', 'l-bfgs'] as const) {
         const df = spark().createDataFrame(rows, { numPartitions: 2 });
         await expect(new LinearRegression({ solver, weightCol: 'weight' }).fit(df)).rejects.toThrow(message);
       }
@@ -332,7 +332,7 @@ describe('LinearRegression persistence', () => {
     await est.save(join(root, 'est'));
     const estLoaded = await LinearRegression.load(join(root, 'est'));
     expect(estLoaded.paramMapJSON()).toEqual(est.paramMapJSON());
-    for (const loss of ['squaredError', 'huber']) {
+    for (const loss of ['squaredError', 'huber'] as const) {
       const model = await new LinearRegression({ weightCol: 'weight', loss }).fit(df);
       const path = join(root, `model-${loss}`);
       await model.save(path);
