@@ -33,9 +33,11 @@ function normalizeColumn(type: DataType, data: AnyData, column: string): AnyData
   if (isCanonical(type, data)) return data;
   switch (type.kind) {
     case 'array': {
-      const o = data.valueOffsets as Int32Array, n = data.length, off = data.offset;
-      const start = o[off], end = o[off + n];
-      const offsets = Int32Array.from({ length: n + 1 }, (_, i) => o[off + i] - start);
+      // Arrow JS slices a list's offsets buffer with it (data.offset then only applies to the
+      // validity bits), so row i's entries are children[0][o[i], o[i + 1]).
+      const o = data.valueOffsets as Int32Array, n = data.length;
+      const start = o[0], end = o[n];
+      const offsets = Int32Array.from({ length: n + 1 }, (_, i) => o[i] - start);
       const child = normalizeColumn(type.elementType, data.children[0] as AnyData, `${column}.element`);
       const used = start === 0 && end === child.length ? child : takeColumn(type.elementType, child, identity(end - start).map((i) => i + start));
       return listData(type, offsets, used, validityBytes(data));

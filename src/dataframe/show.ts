@@ -76,17 +76,36 @@ export function formatShow(schema: StructType, rows: Row[], settings: ShowSettin
   const { numRows, truncate, vertical } = settings;
   const cut = (s: string) => (truncate > 0 && s.length > truncate ? (truncate < 4 ? s.slice(0, truncate) : s.slice(0, truncate - 3) + '...') : s);
   const shown = rows.slice(0, numRows);
-  const header = schema.fieldNames.map(cut);
-  const cells = shown.map((r) => schema.fields.map((f) => cut(formatCell(r[f.name], f.type))));
+  // Spark escapes names and cells (so a newline cannot break the table) and truncates cells only.
+  const header = schema.fieldNames.map(escapeMetaCharacters);
+  const cells = shown.map((r) => schema.fields.map((f) => cut(escapeMetaCharacters(formatCell(r[f.name], f.type)))));
   const out = vertical ? verticalLines(header, cells) : tableLines(header, cells, truncate > 0);
   if (vertical && cells.length === 0) out.push('(0 rows)');
   else if (rows.length > numRows) out.push(`only showing top ${numRows} row${numRows === 1 ? '' : 's'}`);
   return out.join('\n') + '\n';
 }
 
+const META: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\f': '\\f', '\b': '\\b', '\u000B': '\\v', '\u0007': '\\a' };
+
+/** Spark's SchemaUtils.escapeMetaCharacters. */
+function escapeMetaCharacters(s: string): string {
+  return s.replace(/[\n\r\t\f\b\u000B\u0007]/g, (c) => META[c]);
+}
+
+// Spark's Utils.fullWidthRegex: East Asian wide characters take two columns.
+const FULL_WIDTH = /[\u1100-\u115F\u2E80-\uA4CF\uAC00-\uD7A3\uF900-\uFAFF\uFE10-\uFE19\uFE30-\uFE6F\uFF00-\uFF60\uFFE0-\uFFE6]/g;
+
+/** Spark's Utils.stringHalfWidth: the columns a string takes on a terminal. */
+function halfWidth(s: string): number {
+  return s.length + (s.match(FULL_WIDTH)?.length ?? 0);
+}
+
+const padLeft = (s: string, w: number) => ' '.repeat(Math.max(0, w - halfWidth(s))) + s;
+const padRight = (s: string, w: number, fill = ' ') => s + fill.repeat(Math.max(0, w - halfWidth(s)));
+
 function tableLines(header: string[], cells: string[][], alignRight: boolean): string[] {
-  const widths = header.map((h, c) => Math.max(3, h.length, ...cells.map((row) => row[c].length)));
-  const pad = (s: string, w: number) => (alignRight ? s.padStart(w) : s.padEnd(w));
+  const widths = header.map((h, c) => Math.max(3, halfWidth(h), ...cells.map((row) => halfWidth(row[c]))));
+  const pad = alignRight ? padLeft : padRight;
   const sep = '+' + widths.map((w) => '-'.repeat(w)).join('+') + '+';
   const line = (vals: string[]) => '|' + vals.map((v, c) => pad(v, widths[c])).join('|') + '|';
   return [sep, line(header), sep, ...cells.map(line), sep];
@@ -94,12 +113,12 @@ function tableLines(header: string[], cells: string[][], alignRight: boolean): s
 
 /** Spark's extended display: `-RECORD i` rules, then ` name | value ` per column, left-aligned. */
 function verticalLines(header: string[], cells: string[][]): string[] {
-  const nameWidth = Math.max(3, ...header.map((h) => h.length));
-  const valueWidth = Math.max(3, ...cells.map((row) => Math.max(0, ...row.map((v) => v.length))));
+  const nameWidth = Math.max(3, ...header.map(halfWidth));
+  const valueWidth = Math.max(3, ...cells.map((row) => Math.max(0, ...row.map(halfWidth))));
   const out: string[] = [];
   cells.forEach((row, i) => {
-    out.push(`-RECORD ${i}`.padEnd(nameWidth + valueWidth + 5, '-'));
-    row.forEach((v, c) => out.push(` ${header[c].padEnd(nameWidth)} | ${v.padEnd(valueWidth)} `));
+    out.push(padRight(`-RECORD ${i}`, nameWidth + valueWidth + 5, '-'));
+    row.forEach((v, c) => out.push(` ${padRight(header[c], nameWidth)} | ${padRight(v, valueWidth)} `));
   });
   return out;
 }
