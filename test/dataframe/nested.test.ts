@@ -70,6 +70,13 @@ describe('nested columns survive every operation that carries them (property)', 
       expect(sampled.every((r) => JSON.stringify(normalize([r])) === JSON.stringify(normalize([rows[r.id as number]])))).toBe(true);
       const ids = session(master).createDataFrame(rows.filter((r) => r.id % 2 === 0).map((r) => ({ id: r.id, even: true })), { schema: { id: 'int', even: 'boolean' } });
       expect(normalize(await df.join(ids, 'id', 'left').orderBy('id').collect())).toEqual(normalize(rows.map((r) => ({ ...r, even: r.id % 2 === 0 ? true : null }))));
+      // Nested columns on the unmatched side of an outer join come out null.
+      const all = session(master).createDataFrame(rows.map((r) => ({ id: r.id })), { schema: { id: 'int' }, numPartitions: 2 });
+      const evens = df.filter(col('id').mod(2).eq(0));
+      for (const right of [evens, evens.repartition(3)]) {
+        expect(normalize(await all.join(right, 'id', 'left').orderBy('id').collect()))
+          .toEqual(normalize(rows.map((r) => (r.id % 2 === 0 ? r : { id: r.id, recs: null, tags: null, p: null }))));
+      }
       for (const level of [StorageLevel.MEMORY_AND_DISK, StorageLevel.DISK_ONLY]) {
         const cached = df.persist(level);
         expect(normalize(await cached.collect())).toEqual(expected);
