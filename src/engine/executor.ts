@@ -37,8 +37,8 @@ export interface PayloadSource {
  */
 export class TaskFailure extends Error {
   /** The stage (uid) and columns whose computation failed, when the failure was in a column mapper. */
-  readonly stage?: string;
-  readonly columns?: string[];
+  declare readonly stage?: string;
+  declare readonly columns?: string[];
   declare readonly executorStack?: string;
 
   constructor(readonly kernel: string, readonly partition: number, readonly attempts: number, cause: string, executorStack?: string,
@@ -49,7 +49,7 @@ export class TaskFailure extends Error {
         `on partition ${partition} (input of kernel '${kernel}')${times}: ${cause}`
       : `Task for kernel '${kernel}' on partition ${partition} failed${times}: ${cause}`);
     this.name = 'TaskFailure';
-    if (origin) { this.stage = origin.stage; this.columns = origin.columns; }
+    if (origin) Object.assign(this, { stage: origin.stage, columns: origin.columns });
     // Not enumerable, so that printing the error does not repeat the message a third time.
     Object.defineProperty(this, 'executorStack', { value: executorStack, enumerable: false });
     const frames = executorStack?.split('\n').filter((l) => /^\s+at /.test(l));

@@ -67,9 +67,10 @@ export class DataFrameReader {
   /**
    * JSON lines (one object per line; `multiLine` for one document per file), as Spark's json source.
    * Without a schema, every record votes on the types (Spark's inference pass; `samplingRatio` samples).
-   * Quiver has no struct type: nested objects are FLATTENED into dotted columns (`{"a":{"b":1}}` gives
-   * column `a.b`, which the writer nests again); arrays are read as their JSON text, or as vectors
-   * into a vector column of a given schema. See json-parse.ts and json-infer.ts for the rules.
+   * Nested objects are FLATTENED into dotted columns (`{"a":{"b":1}}` gives column `a.b`, which the
+   * writer nests again); arrays are read as their JSON text, or as vectors into a vector column of a
+   * given schema (array and struct columns are written to JSON but not read from it yet). See
+   * json-parse.ts and json-infer.ts for the rules.
    */
   json(...args: (PathArg | JsonReadOptions)[]): Promise<DataFrame> { return this.read('json', args); }
 
