@@ -9,8 +9,8 @@ export { functions, AggColumn, GroupedData } from './dataframe/grouped.js';
 export { Window, WindowSpec, WindowFunction } from './dataframe/window.js';
 export { StorageLevel } from './dataframe/storage.js';
 export {
-  StructType, DoubleType, IntegerType, LongType, BooleanType, StringType, denseVectorType, SparseVectorType,
-  type DataType, type StructField,
+  StructType, DoubleType, IntegerType, LongType, BooleanType, StringType, denseVectorType, SparseVectorType, arrayType, structType,
+  type DataType, type StructField, type ArrayDataType, type StructDataType,
 } from './dataframe/types.js';
 export type { Row } from './dataframe/rows.js';
 export { registerKernel, registerAggregator, type Kernel, type TaskContext } from './engine/kernels.js';

@@ -1,8 +1,10 @@
 // Brings an Arrow batch from outside (a user's Table, a Parquet or IPC file) into Quiver's
 // canonical physical types: Float64, Int32, Int64, Bool, Utf8, FixedSizeList<Float64>, sparse struct.
 import { Field, makeVector, Schema, type RecordBatch } from 'apache-arrow';
-import { booleanData, makeBatch, primitiveData, utf8Data, denseVectorData, validityBytes, type AnyData } from './batch.js';
-import { fromArrowType, toArrowType } from './types.js';
+import {
+  booleanData, identity, listData, makeBatch, primitiveData, structData, takeColumn, utf8Data, denseVectorData, validityBytes, type AnyData,
+} from './batch.js';
+import { fromArrowType, toArrowType, type DataType } from './types.js';
 
 export function normalizeArrowBatch(batch: RecordBatch): RecordBatch {
   const fields = batch.schema.fields;
@@ -10,13 +12,44 @@ export function normalizeArrowBatch(batch: RecordBatch): RecordBatch {
   const cols = fields.map((f, c) => {
     const data = batch.data.children[c] as AnyData;
     const type = fromArrowType(f.type, f.name); // throws naming the column when unsupported
-    if (String(toArrowType(type)) === String(f.type) && data.offset === 0) return data;
-    changed = true;
-    return convert(type.kind, data, f);
+    const out = normalizeColumn(type, data, f.name);
+    if (out !== data) changed = true;
+    return out;
   });
   if (!changed) return batch;
   const schema = new Schema(fields.map((f, c) => new Field(f.name, cols[c].type, f.nullable, f.metadata)));
   return makeBatch(schema, cols, batch.numRows);
+}
+
+function isCanonical(type: DataType, data: AnyData): boolean {
+  if (data.offset !== 0 || String(toArrowType(type)) !== String(data.type)) return false;
+  if (type.kind === 'array') return (data.valueOffsets as Int32Array)[0] === 0 && isCanonical(type.elementType, data.children[0] as AnyData);
+  if (type.kind === 'struct') return type.fields.every((f, c) => isCanonical(f.type, data.children[c] as AnyData));
+  return true;
+}
+
+/** One column in the canonical layout; lists and structs are rebuilt around their normalised children. */
+function normalizeColumn(type: DataType, data: AnyData, column: string): AnyData {
+  if (isCanonical(type, data)) return data;
+  switch (type.kind) {
+    case 'array': {
+      // Arrow JS slices a list's offsets buffer with it (data.offset then only applies to the
+      // validity bits), so row i's entries are children[0][o[i], o[i + 1]).
+      const o = data.valueOffsets as Int32Array, n = data.length;
+      const start = o[0], end = o[n];
+      const offsets = Int32Array.from({ length: n + 1 }, (_, i) => o[i] - start);
+      const child = normalizeColumn(type.elementType, data.children[0] as AnyData, `${column}.element`);
+      const used = start === 0 && end === child.length ? child : takeColumn(type.elementType, child, identity(end - start).map((i) => i + start));
+      return listData(type, offsets, used, validityBytes(data));
+    }
+    case 'struct': {
+      // Arrow slices a struct's children along with it: child row i is struct row i.
+      const children = type.fields.map((f, c) => normalizeColumn(f.type, data.children[c] as AnyData, `${column}.${f.name}`));
+      return structData(type, children, validityBytes(data), data.length);
+    }
+    default:
+      return convert(type.kind, data, new Field(column, data.type, true));
+  }
 }
 
 function convert(kind: string, data: AnyData, f: Field): AnyData {

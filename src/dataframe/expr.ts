@@ -28,7 +28,9 @@ function widen(a: Kind, b: Kind): Kind | null {
   return null;
 }
 
-const atomic = (k: Kind): DataType | null => (k === 'null' || k === 'vector' ? null : ({ kind: k } as DataType));
+/** Vectors, arrays and structs: values an expression can pass through or test for null, never compute with. */
+const opaque = (k: Kind): boolean => k === 'vector' || k === 'array' || k === 'struct';
+const atomic = (k: Kind): DataType | null => (k === 'null' || opaque(k) ? null : ({ kind: k } as DataType));
 
 /** The type and nullability of an expression over a schema; throws naming the column or mismatch. */
 export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
@@ -58,7 +60,7 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
     }
     case 'cmp': {
       const a = resolveExpr(e.left, schema), b = resolveExpr(e.right, schema);
-      if (a.kind === 'vector' || b.kind === 'vector') throw mismatch(e, 'vector columns cannot be compared');
+      if (opaque(a.kind) || opaque(b.kind)) throw mismatch(e, `${opaque(a.kind) ? a.kind : b.kind} columns cannot be compared`);
       if (widen(a.kind, b.kind) === null) {
         throw mismatch(e, `cannot compare ${a.kind} with ${b.kind} (cast one side explicitly)`);
       }
@@ -86,7 +88,7 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
       return r('boolean', false);
     case 'cast': {
       const a = resolveExpr(e.child, schema);
-      if (a.kind === 'vector') throw mismatch(e, 'a vector cannot be cast');
+      if (opaque(a.kind)) throw mismatch(e, `a ${a.kind} cannot be cast`);
       // Casts from strings (and double to int never fails here) may produce null.
       return r(e.to, a.nullable || a.kind === 'string');
     }
@@ -95,7 +97,7 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
     case 'udf': {
       e.args.forEach((a) => {
         const t = resolveExpr(a, schema);
-        if (t.kind === 'vector') throw mismatch(e, `udf arguments must be numbers, strings or booleans, but '${exprName(a)}' is a vector`);
+        if (opaque(t.kind)) throw mismatch(e, `udf arguments must be numbers, strings or booleans, but '${exprName(a)}' is a ${t.kind}`);
       });
       return r(e.returnType, true);
     }
@@ -107,13 +109,13 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
         if (c.kind !== 'boolean' && c.kind !== 'null') throw mismatch(e, `WHEN condition '${exprName(cond)}' is ${c.kind}, not boolean`);
         const v = resolveExpr(value, schema);
         const w = widen(kind, v.kind);
-        if (w === null || v.kind === 'vector') throw mismatch(e, `THEN and ELSE values must share a type, but found ${kind} and ${v.kind}`);
+        if (w === null || opaque(v.kind)) throw mismatch(e, `THEN and ELSE values must share a type, but found ${kind} and ${v.kind}`);
         kind = w; nullable ||= v.nullable;
       }
       if (e.otherwise) {
         const v = resolveExpr(e.otherwise, schema);
         const w = widen(kind, v.kind);
-        if (w === null || v.kind === 'vector') throw mismatch(e, `THEN and ELSE values must share a type, but found ${kind} and ${v.kind}`);
+        if (w === null || opaque(v.kind)) throw mismatch(e, `THEN and ELSE values must share a type, but found ${kind} and ${v.kind}`);
         kind = w; nullable ||= v.nullable;
       }
       return r(kind === 'null' ? 'string' : kind, nullable);
@@ -195,7 +197,7 @@ class CodeGen {
       case 'col': {
         const { slot, kind: k } = this.input(e.name);
         if (k === 'string') { emit(`const ${v} = S${slot}[i]; const ${n} = ${v} === null;`); break; }
-        if (k === 'vector') { emit(`const ${v} = 0; const ${n} = M${slot} !== null && M${slot}[i] === 0;`); break; }
+        if (opaque(k)) { emit(`const ${v} = 0; const ${n} = M${slot} !== null && M${slot}[i] === 0;`); break; }
         const read = k === 'long' ? `Number(A${slot}[i])` : `A${slot}[i]`;
         emit(`const ${n} = M${slot} !== null && M${slot}[i] === 0; const ${v} = ${n} ? 0 : ${read};`);
         break;
@@ -325,7 +327,7 @@ function buildCompiled(e: Expr, schema: StructType): CompiledExpr {
     const index = schema.indexOf(bare.name);
     return (batch) => columnOf(batch, index);
   }
-  if (resolved.kind === 'vector') throw new Error(`'${exprName(e)}': vector values can only be selected, not computed`);
+  if (opaque(resolved.kind)) throw new Error(`'${exprName(e)}': ${resolved.kind} values can only be selected, not computed`);
   const cg = new CodeGen(schema);
   const body: string[] = [];
   const root = cg.gen(e, body);
@@ -354,7 +356,7 @@ function inputArrays(data: AnyData, kind: Kind): InputArrays {
   switch (kind) {
     case 'string': return { values: null, valid, strings: decodeUtf8Column(data) };
     case 'boolean': return { values: unpackBits(data.values as Uint8Array, data.offset, data.length, 0), valid, strings: null };
-    case 'vector': return { values: null, valid, strings: null };
+    case 'vector': case 'array': case 'struct': return { values: null, valid, strings: null };
     default: {
       const v = data.values as Float64Array;
       return { values: v.subarray(data.offset, data.offset + data.length), valid, strings: null };

@@ -140,7 +140,7 @@ export class Session implements SessionLike {
   private fromBatches(schema: StructType, batches: RecordBatch[]): DataFrame {
     const ids = batches.map((b) => this.engine.putBlock(batchToShared(b)));
     const bytes = ids.reduce((s, id) => s + this.engine.blockBytesOf(id), 0);
-    const node = new SourceNode(this.engine, schema, async () => ids.map(blockPlan), bytes);
+    const node = new SourceNode(this.engine, schema, ids.length, async () => ids.map(blockPlan), bytes);
     this.engine.holdBlocks(node, ids);
     return new DataFrame(this, node);
   }

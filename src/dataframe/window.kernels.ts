@@ -208,7 +208,7 @@ function literalColumn(type: DataType, v: Exclude<Literal, null>): AnyData {
     case 'long': return primitiveData(type, BigInt64Array.of(BigInt(Number(v))), null);
     case 'boolean': return booleanData(Uint8Array.of(v ? 1 : 0), null, 1);
     case 'string': return utf8Data([String(v)]);
-    case 'vector': throw new Error('lag/lead: a vector column cannot have a default value');
+    case 'vector': case 'array': case 'struct': throw new Error(`lag/lead: a ${type.kind} column cannot have a default value`);
   }
 }
 

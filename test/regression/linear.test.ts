@@ -44,12 +44,12 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
       const s = model.summary;
       expect(s.objectiveHistory).toEqual([0]);
       expect(s.totalIterations).toBe(0);
-      expectClose(await s.devianceResiduals, [-1.358, 1.920], 1e-3, 'devianceResiduals');
-      expectClose(await s.coefficientStandardErrors, [5.556, 1.960, 9.608], 1e-3, 'std errors');
-      expectClose(await s.tValues, [1.094, -0.306, 1.882], 1e-3, 'tValues');
-      expectClose(await s.pValues, [0.471, 0.811, 0.311], 1e-3, 'pValues');
-      expect(await s.degreesOfFreedom).toBe(1);
-      expect(await s.numInstances).toBe(4);
+      expectClose(await s.devianceResiduals(), [-1.358, 1.920], 1e-3, 'devianceResiduals');
+      expectClose(await s.coefficientStandardErrors(), [5.556, 1.960, 9.608], 1e-3, 'std errors');
+      expectClose(await s.tValues(), [1.094, -0.306, 1.882], 1e-3, 'tValues');
+      expectClose(await s.pValues(), [0.471, 0.811, 0.311], 1e-3, 'pValues');
+      expect(await s.degreesOfFreedom()).toBe(1);
+      expect(await s.numInstances()).toBe(4);
     }
   });
 
@@ -59,10 +59,10 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
     const model = await new LinearRegression({ weightCol: 'weight', solver: 'normal', fitIntercept: false }).fit(df);
     expectClose(coefs(model), [0, -3.727121, 3.009983], 1e-4);
     const s = model.summary;
-    expectClose(await s.devianceResiduals, [-4.600, 2.344], 1e-3, 'devianceResiduals');
-    expectClose(await s.coefficientStandardErrors, [2.9032, 0.6022], 1e-3, 'std errors');
-    expectClose(await s.tValues, [-1.284, 4.998], 1e-3, 'tValues');
-    expectClose(await s.pValues, [0.3279, 0.0378], 1e-3, 'pValues');
+    expectClose(await s.devianceResiduals(), [-4.600, 2.344], 1e-3, 'devianceResiduals');
+    expectClose(await s.coefficientStandardErrors(), [2.9032, 0.6022], 1e-3, 'std errors');
+    expectClose(await s.tValues(), [-1.284, 4.998], 1e-3, 'tValues');
+    expectClose(await s.pValues(), [0.3279, 0.0378], 1e-3, 'pValues');
   });
 
   it('matches glmnet ridge fits (alpha = 0) for every intercept/regParam/standardization combination', async () => {
@@ -117,7 +117,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
             }).fit(df);
             expectClose(coefs(m), expected[idx], 1e-4, `elastic net #${idx}`);
             expect(m.summary.objectiveHistory.length).toBeGreaterThan(1);
-            await expect(m.summary.coefficientStandardErrors).rejects.toThrow(/No Std. Error of coefficients available/);
+            await expect(m.summary.coefficientStandardErrors()).rejects.toThrow(/No Std. Error of coefficients available/);
             idx++;
           }
         }
@@ -152,7 +152,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
     // LinearRegressionSuite "linear regression model with constant label": lm(b.const ~ . -1) and lm(b.const ~ .).
     const df = spark().createDataFrame(weighted([17, 17, 17, 17]), { numPartitions: 2 });
     const zero = spark().createDataFrame(weighted([0, 0, 0, 0]), { numPartitions: 2 });
-    for (const solver of ['auto', 'l-bfgs', 'normal']) {
+    for (const solver of ['auto', 'l-bfgs', 'normal'] as const) {
       const noIntercept = await new LinearRegression({ weightCol: 'weight', solver, fitIntercept: false }).fit(df);
       expectClose(coefs(noIntercept), [0, -9.221298, 3.394343], 1e-4, `${solver} without intercept`);
       const withIntercept = await new LinearRegression({ weightCol: 'weight', solver, predictionCol: 'myPrediction' }).fit(df);
@@ -175,7 +175,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
       const h = m.summary.objectiveHistory;
       for (let i = 1; i < h.length; i++) expect(h[i]).toBeLessThanOrEqual(h[i - 1]);
       expect(m.summary.totalIterations).toBe(h.length - 1);
-      await expect(m.summary.tValues).rejects.toThrow(/No t-statistic available/);
+      await expect(m.summary.tValues()).rejects.toThrow(/No t-statistic available/);
     }
   });
 });
@@ -247,18 +247,18 @@ describe('LinearRegression: solvers, summary and invariants', () => {
     const ssTot = ys.reduce((s, y) => s + (y - yMean) ** 2, 0);
     const r2 = 1 - (mse * n) / ssTot;
     const s = normal.summary;
-    expect(await s.meanSquaredError).toBeCloseTo(mse, 8);
-    expect(await s.rootMeanSquaredError).toBeCloseTo(Math.sqrt(mse), 8);
-    expect(await s.meanAbsoluteError).toBeCloseTo(res.reduce((a, r) => a + Math.abs(r), 0) / n, 8);
-    expect(await s.r2).toBeCloseTo(r2, 10);
-    expect(await s.r2adj).toBeCloseTo(1 - ((1 - r2) * (n - 1)) / (n - 4 - 1), 10);
-    expect(await s.explainedVariance).toBeCloseTo(preds.reduce((a, p) => a + (p - yMean) ** 2, 0) / n, 6);
-    expect(await s.numInstances).toBe(n);
-    expect(await s.degreesOfFreedom).toBe(n - 5);
+    expect(await s.meanSquaredError()).toBeCloseTo(mse, 8);
+    expect(await s.rootMeanSquaredError()).toBeCloseTo(Math.sqrt(mse), 8);
+    expect(await s.meanAbsoluteError()).toBeCloseTo(res.reduce((a, r) => a + Math.abs(r), 0) / n, 8);
+    expect(await s.r2()).toBeCloseTo(r2, 10);
+    expect(await s.r2adj()).toBeCloseTo(1 - ((1 - r2) * (n - 1)) / (n - 4 - 1), 10);
+    expect(await s.explainedVariance()).toBeCloseTo(preds.reduce((a, p) => a + (p - yMean) ** 2, 0) / n, 6);
+    expect(await s.numInstances()).toBe(n);
+    expect(await s.degreesOfFreedom()).toBe(n - 5);
     const residuals = (await s.residuals.collect()).map((r) => r.residuals as number);
     expectClose(residuals, res, 1e-9, 'residuals');
     // evaluate() on the training data gives the training metrics.
-    expect(await normal.evaluate(df).r2).toBeCloseTo(await s.r2, 12);
+    expect(await normal.evaluate(df).r2()).toBeCloseTo(await s.r2(), 12);
   });
 
   it('gives the same model for 1, 2 or 7 partitions, local[2] or inline, dense or sparse features', async () => {
@@ -342,7 +342,7 @@ describe('LinearRegression: bad input', () => {
       [good().map((r, i) => (i === 0 ? { ...r, label: null } : r)), /Labels MUST NOT be Null or NaN, but column 'label' is null at row 0/],
     ];
     for (const [rows, message] of cases) {
-      for (const solver of ['normal', 'l-bfgs']) {
+      for (const solver of ['normal', 'l-bfgs'] as const) {
         const df = spark().createDataFrame(rows, { numPartitions: 2 });
         await expect(new LinearRegression({ solver, weightCol: 'weight' }).fit(df)).rejects.toThrow(message);
       }
@@ -384,7 +384,7 @@ describe('LinearRegression persistence', () => {
     await est.save(join(root, 'est'));
     const estLoaded = await LinearRegression.load(join(root, 'est'));
     expect(estLoaded.paramMapJSON()).toEqual(est.paramMapJSON());
-    for (const loss of ['squaredError', 'huber']) {
+    for (const loss of ['squaredError', 'huber'] as const) {
       const model = await new LinearRegression({ weightCol: 'weight', loss }).fit(df);
       const path = join(root, `model-${loss}`);
       await model.save(path);
