@@ -9,6 +9,7 @@ import {
 import { unknownColumn, type DataType, type StructType, typeName } from './types.js';
 import { formatDouble } from '../linalg/format.js';
 import { udfFromSource, type UdfFunction } from './udf.js';
+import { exprJson, literalSource } from './literal.js';
 
 type Kind = DataType['kind'] | 'null';
 export interface ResolvedType { kind: Kind; type: DataType | null; nullable: boolean }
@@ -44,7 +45,8 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
       if (v === null) return r('null', true);
       if (typeof v === 'boolean') return r('boolean', false);
       if (typeof v === 'string') return r('string', false);
-      if (typeof v === 'number') return r(Number.isInteger(v) && Math.abs(v) <= 2147483647 ? 'int' : 'double', false);
+      // -0 is a double: as an int it would be 0.
+      if (typeof v === 'number') return r(Number.isInteger(v) && Math.abs(v) <= 2147483647 && !Object.is(v, -0) ? 'int' : 'double', false);
       throw new Error(`lit(): unsupported literal ${String(v)} (expected number, string, boolean or null)`);
     }
     case 'arith': {
@@ -203,7 +205,7 @@ class CodeGen {
       case 'lit': {
         const lit = e.value;
         if (lit === null) emit(`const ${v} = 0; const ${n} = true;`);
-        else emit(`const ${v} = ${typeof lit === 'boolean' ? (lit ? 1 : 0) : JSON.stringify(lit)}; const ${n} = false;`);
+        else emit(`const ${v} = ${literalSource(lit)}; const ${n} = false;`);
         break;
       }
       case 'arith': {
@@ -311,7 +313,7 @@ const compiled = new Map<string, CompiledExpr>();
 
 /** Compiles an expression for batches of `schema`; cached per (expression, input types). */
 export function compileExpr(e: Expr, schema: StructType): CompiledExpr {
-  const key = JSON.stringify(e) + '|' + schema.fields.map((f) => `${f.name}:${typeName(f.type)}`).join(',');
+  const key = exprJson(e) + '|' + schema.fields.map((f) => `${f.name}:${typeName(f.type)}`).join(',');
   let fn = compiled.get(key);
   if (!fn) { fn = buildCompiled(e, schema); compiled.set(key, fn); }
   return fn;
