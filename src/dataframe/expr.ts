@@ -10,6 +10,7 @@ import { unknownColumn, type DataType, type StructType, typeName } from './types
 import { formatDouble } from '../linalg/format.js';
 import { udfFromSource, type UdfFunction } from './udf.js';
 import { exprJson, literalSource } from './literal.js';
+import { fitsInt64, longFromDouble } from './int64.js';
 
 type Kind = DataType['kind'] | 'null';
 export interface ResolvedType { kind: Kind; type: DataType | null; nullable: boolean }
@@ -163,7 +164,7 @@ const H = {
     switch (kind) {
       case 'double': if (typeof r === 'number') return r; break;
       case 'int': if (typeof r === 'number' && Number.isInteger(r) && r >= -2147483648 && r <= 2147483647) return r; break;
-      case 'long': if (typeof r === 'number' && Number.isSafeInteger(r)) return r; if (typeof r === 'bigint') return Number(r); break;
+      case 'long': if (typeof r === 'number' && Number.isSafeInteger(r)) return r; if (typeof r === 'bigint' && fitsInt64(r)) return Number(r); break;
       case 'boolean': if (typeof r === 'boolean') return r ? 1 : 0; break;
       case 'string': if (typeof r === 'string') return r; break;
     }
@@ -370,7 +371,7 @@ function buildOutput(kind: Kind, out: unknown, valid: Uint8Array, n: number): An
     case 'int': return primitiveData({ kind: 'int' }, out as Int32Array, valid);
     case 'long': {
       const src = out as Float64Array, big = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) big[i] = BigInt(src[i]);
+      for (let i = 0; i < n; i++) big[i] = longFromDouble(src[i]);
       return primitiveData({ kind: 'long' }, big, valid);
     }
     case 'boolean': return booleanData(out as Uint8Array, valid, n);

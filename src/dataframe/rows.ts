@@ -5,6 +5,7 @@ import { DenseVector, SparseVector } from '../linalg/vectors.js';
 import {
   booleanData, columnOf, denseVectorData, isValidAt, primitiveData, readUtf8, sparseVectorData, sparseView, utf8Data, type AnyData,
 } from './batch.js';
+import { fitsInt64 } from './int64.js';
 import { StructType, type DataType, type StructField } from './types.js';
 
 export type Row = Record<string, unknown>;
@@ -15,8 +16,8 @@ function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-function badValue(field: StructField, row: number, v: unknown): Error {
-  return new Error(`createDataFrame: column '${field.name}' is ${field.type.kind} but row ${row} holds ${describe(v)}`);
+function badValue(field: StructField, row: number, v: unknown, why = ''): Error {
+  return new Error(`createDataFrame: column '${field.name}' is ${field.type.kind} but row ${row} holds ${describe(v)}${why}`);
 }
 
 /** Infers a schema from row objects: integers in int32 range -> int, other numbers -> double. */
@@ -82,8 +83,11 @@ export function columnFromRows(field: StructField, rows: readonly Row[], start: 
       for (let i = 0; i < n; i++) {
         const v = get(i);
         if (v === null) continue;
-        if (typeof v === 'bigint') out[i] = v;
-        else if (typeof v === 'number' && Number.isSafeInteger(v)) out[i] = BigInt(v);
+        if (typeof v === 'bigint') {
+          // As Spark's createDataFrame: a value outside LongType's range is an error, never wrapped.
+          if (!fitsInt64(v)) throw badValue(field, start + i, v, ', outside the long range [-2^63, 2^63 - 1]');
+          out[i] = v;
+        } else if (typeof v === 'number' && Number.isSafeInteger(v)) out[i] = BigInt(v);
         else throw badValue(field, start + i, v);
       }
       return primitiveData(t, out, valid);
