@@ -9,6 +9,8 @@ import {
 import { unknownColumn, type DataType, type StructType, typeName } from './types.js';
 import { formatDouble } from '../linalg/format.js';
 import { udfFromSource, type UdfFunction } from './udf.js';
+import { exprJson, literalSource } from './literal.js';
+import { fitsInt64, longFromDouble } from './int64.js';
 
 type Kind = DataType['kind'] | 'null';
 export interface ResolvedType { kind: Kind; type: DataType | null; nullable: boolean }
@@ -46,7 +48,8 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
       if (v === null) return r('null', true);
       if (typeof v === 'boolean') return r('boolean', false);
       if (typeof v === 'string') return r('string', false);
-      if (typeof v === 'number') return r(Number.isInteger(v) && Math.abs(v) <= 2147483647 ? 'int' : 'double', false);
+      // -0 is a double: as an int it would be 0.
+      if (typeof v === 'number') return r(Number.isInteger(v) && Math.abs(v) <= 2147483647 && !Object.is(v, -0) ? 'int' : 'double', false);
       throw new Error(`lit(): unsupported literal ${String(v)} (expected number, string, boolean or null)`);
     }
     case 'arith': {
@@ -163,7 +166,7 @@ const H = {
     switch (kind) {
       case 'double': if (typeof r === 'number') return r; break;
       case 'int': if (typeof r === 'number' && Number.isInteger(r) && r >= -2147483648 && r <= 2147483647) return r; break;
-      case 'long': if (typeof r === 'number' && Number.isSafeInteger(r)) return r; if (typeof r === 'bigint') return Number(r); break;
+      case 'long': if (typeof r === 'number' && Number.isSafeInteger(r)) return r; if (typeof r === 'bigint' && fitsInt64(r)) return Number(r); break;
       case 'boolean': if (typeof r === 'boolean') return r ? 1 : 0; break;
       case 'string': if (typeof r === 'string') return r; break;
     }
@@ -205,7 +208,7 @@ class CodeGen {
       case 'lit': {
         const lit = e.value;
         if (lit === null) emit(`const ${v} = 0; const ${n} = true;`);
-        else emit(`const ${v} = ${typeof lit === 'boolean' ? (lit ? 1 : 0) : JSON.stringify(lit)}; const ${n} = false;`);
+        else emit(`const ${v} = ${literalSource(lit)}; const ${n} = false;`);
         break;
       }
       case 'arith': {
@@ -313,7 +316,7 @@ const compiled = new Map<string, CompiledExpr>();
 
 /** Compiles an expression for batches of `schema`; cached per (expression, input types). */
 export function compileExpr(e: Expr, schema: StructType): CompiledExpr {
-  const key = JSON.stringify(e) + '|' + schema.fields.map((f) => `${f.name}:${typeName(f.type)}`).join(',');
+  const key = exprJson(e) + '|' + schema.fields.map((f) => `${f.name}:${typeName(f.type)}`).join(',');
   let fn = compiled.get(key);
   if (!fn) { fn = buildCompiled(e, schema); compiled.set(key, fn); }
   return fn;
@@ -370,7 +373,7 @@ function buildOutput(kind: Kind, out: unknown, valid: Uint8Array, n: number): An
     case 'int': return primitiveData({ kind: 'int' }, out as Int32Array, valid);
     case 'long': {
       const src = out as Float64Array, big = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) big[i] = BigInt(src[i]);
+      for (let i = 0; i < n; i++) big[i] = longFromDouble(src[i]);
       return primitiveData({ kind: 'long' }, big, valid);
     }
     case 'boolean': return booleanData(out as Uint8Array, valid, n);

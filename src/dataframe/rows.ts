@@ -6,6 +6,7 @@ import {
   booleanData, columnOf, denseVectorData, isValidAt, listData, primitiveData, readUtf8, sparseVectorData, sparseView, structData, utf8Data,
   type AnyData,
 } from './batch.js';
+import { fitsInt64 } from './int64.js';
 import { arrayType, isNested, StringType, structType, StructType, typeName, type DataType, type StructField } from './types.js';
 
 export type Row = Record<string, unknown>;
@@ -16,8 +17,8 @@ function describe(v: unknown): string {
   return `${typeof v} ${String(v)}`;
 }
 
-function badValueAt(field: StructField, where: string, v: unknown): Error {
-  return new Error(`createDataFrame: column '${field.name}' is ${typeName(field.type)} but ${where} holds ${describe(v)}`);
+function badValueAt(field: StructField, where: string, v: unknown, why = ''): Error {
+  return new Error(`createDataFrame: column '${field.name}' is ${typeName(field.type)} but ${where} holds ${describe(v)}${why}`);
 }
 
 function nullAt(field: StructField, where: string): Error {
@@ -95,7 +96,7 @@ export function columnFromRows(field: StructField, rows: readonly Row[], start: 
   at: (row: number) => string = (row) => `row ${row}`): AnyData {
   const n = end - start;
   const valid = new Uint8Array(n);
-  const badValue = (f: StructField, row: number, v: unknown) => badValueAt(f, at(row), v);
+  const badValue = (f: StructField, row: number, v: unknown, why = '') => badValueAt(f, at(row), v, why);
   const get = (i: number) => {
     const v = rows[start + i][field.name];
     if (v === null || v === undefined) {
@@ -122,8 +123,11 @@ export function columnFromRows(field: StructField, rows: readonly Row[], start: 
       for (let i = 0; i < n; i++) {
         const v = get(i);
         if (v === null) continue;
-        if (typeof v === 'bigint') out[i] = v;
-        else if (typeof v === 'number' && Number.isSafeInteger(v)) out[i] = BigInt(v);
+        if (typeof v === 'bigint') {
+          // As Spark's createDataFrame: a value outside LongType's range is an error, never wrapped.
+          if (!fitsInt64(v)) throw badValue(field, start + i, v, ', outside the long range [-2^63, 2^63 - 1]');
+          out[i] = v;
+        } else if (typeof v === 'number' && Number.isSafeInteger(v)) out[i] = BigInt(v);
         else throw badValue(field, start + i, v);
       }
       return primitiveData(t, out, valid);

@@ -125,7 +125,8 @@ export class Session implements SessionLike {
   }
 
   private fromArrow(table: Table, numPartitions: number): DataFrame {
-    const batches = table.batches.map((b) => normalizeArrowBatch(b));
+    let firstRow = 0;
+    const batches = table.batches.map((b) => { const out = normalizeArrowBatch(b, firstRow); firstRow += b.numRows; return out; });
     const schema = batches.length ? fromArrowSchema(batches[0].schema) : fromArrowSchema(table.schema);
     const total = table.numRows;
     const whole = batches.length === 1 ? batches[0] : null;

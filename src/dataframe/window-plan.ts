@@ -12,6 +12,7 @@ import { Column, exprName, type Expr } from './column.js';
 import type { DataFrame } from './dataframe.js';
 import { HASH_PARTITION } from './exchange.kernels.js';
 import { resolveExpr } from './expr.js';
+import { exprJson } from './literal.js';
 import { ExchangeNode, LogicalNode } from './logical.js';
 import type { SortKey } from './sort.kernels.js';
 import { isNumeric, StructType, typeName, type DataType, type StructField } from './types.js';
@@ -63,7 +64,7 @@ export function withWindowColumns(df: DataFrame, exprs: readonly Expr[]): DataFr
     const t = resolveExpr(e, df.schema); // throws naming an unknown column
     if ((t.kind === 'vector' || t.kind === 'array' || t.kind === 'struct') && what !== 'input') throw new Error(`window: cannot ${what} ${t.kind} column '${exprName(e)}'`);
     if (e.op === 'col') return e.name;
-    const key = JSON.stringify(e);
+    const key = exprJson(e);
     let name = temps.get(key);
     if (name === undefined) {
       name = `__window_in${temps.size}`;

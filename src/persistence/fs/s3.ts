@@ -174,6 +174,11 @@ export class S3FileSystem implements FileSystem {
     await this.deleteKeys('rename', source, keys);
   }
 
+  /** S3 has no symbolic links: the canonical path. */
+  async realPath(path: string): Promise<string> {
+    return formatLocation(this.resolve('realPath', path));
+  }
+
   tempSibling(path: string): string {
     return tempSiblingPath(formatLocation(this.resolve('tempSibling', path)));
   }
