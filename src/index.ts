@@ -2,6 +2,10 @@
 export { Session, SessionBuilder, RuntimeConfig, type CreateDataFrameOptions } from './dataframe/session.js';
 export { DataFrame, broadcast } from './dataframe/dataframe.js';
 export { DataFrameReader } from './dataframe/io/reader.js';
+export type {
+  ReadOptions, CsvReadOptions, JsonReadOptions, LoadOptions as ReaderLoadOptions, PathArg, ReadMode, ReadOptionValue,
+} from './dataframe/io/read-options.js';
+export type { ShowOptions } from './dataframe/show.js';
 export { DataFrameWriter, type SaveMode } from './dataframe/io/writer.js';
 export { Column, SortOrder, col, lit, when } from './dataframe/column.js';
 export { udf } from './dataframe/udf.js';
@@ -16,6 +20,7 @@ export type { Row } from './dataframe/rows.js';
 export { registerKernel, registerAggregator, type Kernel, type TaskContext } from './engine/kernels.js';
 export { Broadcast } from './engine/broadcast.js';
 export { TaskFailure } from './engine/executor.js';
+export type { ErrorOrigin } from './engine/protocol.js';
 export { addInto } from './engine/aggregate.js';
 export * from './linalg/index.js';
 export { summarize, columnSums, gramMatrix, type VectorSummary } from './stat/summarizer.js';
@@ -48,6 +53,7 @@ export { DecisionTreeRegressor, DecisionTreeRegressionModel } from './regression
 export { RandomForestRegressor, RandomForestRegressionModel } from './regression/random-forest.js';
 export { GBTRegressor, GBTRegressionModel } from './regression/gbt.js';
 export { TreeNodes, type Node as TreeNode, type Split as TreeSplit } from './tree/nodes.js';
+export type { FeatureSubsetStrategy } from './tree/params.js';
 export { ParamGridBuilder, CrossValidator, CrossValidatorModel, TrainValidationSplit, TrainValidationSplitModel } from './tuning/index.js';
 export { ParamMap } from './pipeline/params-map.js';
 // Types that the signatures above name, so that a user can name them too (custom stages, option
@@ -55,7 +61,7 @@ export { ParamMap } from './pipeline/params-map.js';
 export { PipelineStage, Transformer, Estimator, Model } from './pipeline/stage.js';
 export { Param, ParamPair, type ParamKind, type JsonValue } from './pipeline/param.js';
 export type { Validator } from './pipeline/params-validators.js';
-export { Params, ParamSpec, type ParamOptions, type ParamValues } from './pipeline/params.js';
+export { Params, ParamSpec, type ParamOptions, type ParamValues, type AnyCase } from './pipeline/params.js';
 export type { Identifiable } from './pipeline/uid.js';
 export type { FileSystemErrorDetails } from './persistence/fs/errors.js';
 export type { StageClass } from './persistence/ml/class-registry.js';

@@ -5,16 +5,18 @@
 import type { StructType } from '../types.js';
 import type { OptionValue } from './options.js';
 
-type Keyword = OptionValue | null | undefined;
+/** A keyword option's value: null and undefined are skipped. */
+export type ReadOptionValue = OptionValue | null | undefined;
 
 export interface ReadOptions {
   /** The schema to read with (skips inference), as a StructType or a DDL string ('a DOUBLE, b STRING'). */
   schema?: StructType | string | null;
   recursiveFileLookup?: boolean | null;
-  [option: string]: Keyword | StructType;
+  [option: string]: ReadOptionValue | StructType;
 }
 
-type Mode = 'PERMISSIVE' | 'DROPMALFORMED' | 'FAILFAST';
+/** How the reader treats malformed records, as Spark's `mode` option. */
+export type ReadMode = 'PERMISSIVE' | 'DROPMALFORMED' | 'FAILFAST';
 
 /** Spark's CSV options (CSVOptions.scala) that this reader honours. */
 export interface CsvReadOptions extends ReadOptions {
@@ -30,7 +32,7 @@ export interface CsvReadOptions extends ReadOptions {
   nanValue?: string | null;
   positiveInf?: string | null;
   negativeInf?: string | null;
-  mode?: Mode | null;
+  mode?: ReadMode | null;
   ignoreLeadingWhiteSpace?: boolean | null;
   ignoreTrailingWhiteSpace?: boolean | null;
   multiLine?: boolean | null;
@@ -41,7 +43,7 @@ export interface CsvReadOptions extends ReadOptions {
 /** Spark's JSON options (JSONOptions.scala) that this reader honours. */
 export interface JsonReadOptions extends ReadOptions {
   multiLine?: boolean | null;
-  mode?: Mode | null;
+  mode?: ReadMode | null;
   columnNameOfCorruptRecord?: string | null;
   primitivesAsString?: boolean | null;
   dropFieldIfAllNull?: boolean | null;
