@@ -63,7 +63,7 @@ export { Param, ParamPair, type ParamKind, type JsonValue } from './pipeline/par
 export type { Validator } from './pipeline/params-validators.js';
 export { Params, ParamSpec, type ParamOptions, type ParamValues, type AnyCase } from './pipeline/params.js';
 export type { Identifiable } from './pipeline/uid.js';
-export type { FileSystemErrorDetails } from './persistence/fs/errors.js';
+export type { FileSystemErrorDetails } from './fs/errors.js';
 export type { StageClass } from './persistence/ml/class-registry.js';
 export type { TrainingSummary } from './classification/logistic-summary.js';
 export type { AggFunction } from './dataframe/aggregates.js';

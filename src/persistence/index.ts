@@ -17,7 +17,7 @@
  *
  * A params-only stage needs only `registerStage(VectorAssembler)` (and a static `sparkClassName`).
  */
-export * from './fs/index.js';
+export * from '../fs/index.js';
 export {
   registerStage, persistenceOf, persistenceForClassName, registeredClassNames, classNameOf,
   type StagePersistence, type StageClass, type RegisteredStage,

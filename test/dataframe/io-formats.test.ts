@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Float32, Int16, RecordBatch, Table, tableFromArrays, tableToIPC, vectorFromArray } from 'apache-arrow';
-import { parquetWasm } from '../../src/dataframe/io/parquet-wasm.js';
+import { parquetWasm } from '../../src/fs/parquet-wasm.js';
 import { useSparkAndInline } from '../helpers/sessions.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 

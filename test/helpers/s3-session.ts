@@ -2,7 +2,7 @@
 // which is not a secret, set in the environment because worker threads copy it when they start).
 import { afterAll, beforeAll } from 'vitest';
 import { Session } from '../../src/index.js';
-import { startS3Server, type S3TestServer } from '../persistence/s3-server.js';
+import { startS3Server, type S3TestServer } from './s3-server.js';
 
 export function useS3Session(bucket: string): { s3: () => S3TestServer; spark: () => Session } {
   let s3: S3TestServer;

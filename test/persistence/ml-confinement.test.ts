@@ -15,7 +15,7 @@ import { Vectors } from '../../src/linalg/vectors.js';
 import { PipelineModel } from '../../src/pipeline/pipeline.js';
 import { load, S3FileSystem, StageWriter } from '../../src/persistence/index.js';
 import { MeanCenterModel, Scale } from './ml-fixtures.js';
-import { startS3Server, type S3TestServer } from './s3-server.js';
+import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 
 const SECRET = 'TOP-SECRET: the content of a file outside the model';
 let dir: string;

@@ -7,7 +7,7 @@ import { Table, tableFromIPC } from 'apache-arrow';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { parquetWasm } from '../../src/dataframe/io/parquet-wasm.js';
+import { parquetWasm } from '../../src/fs/parquet-wasm.js';
 import { DenseMatrix } from '../../src/linalg/matrix.js';
 import { DenseVector, SparseVector, Vectors, type Vector } from '../../src/linalg/vectors.js';
 import {

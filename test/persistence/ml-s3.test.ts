@@ -21,7 +21,7 @@ import { load, PathExistsError, S3FileSystem, StageWriter } from '../../src/pers
 import { faultyFileSystem } from './ml-faulty-fs.js';
 import { MeanCenter, MeanCenterModel, Scale } from './ml-fixtures.js';
 import { plainRows } from './ml-rows.js';
-import { startS3Server, type S3TestServer } from './s3-server.js';
+import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 
 const ENV_KEYS = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION'] as const;
 const savedEnv = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));

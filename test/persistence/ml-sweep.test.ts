@@ -17,7 +17,7 @@ import { PipelineModel } from '../../src/pipeline/pipeline.js';
 import { load, PathExistsError, S3FileSystem, StageWriter } from '../../src/persistence/index.js';
 import { currentOwner } from '../../src/persistence/ml/writer-owner.js';
 import { MeanCenterModel, Scale } from './ml-fixtures.js';
-import { startS3Server, type S3TestServer } from './s3-server.js';
+import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 
 const CHILD = fileURLToPath(new URL('./ml-save-child.ts', import.meta.url));
 const REPO = fileURLToPath(new URL('../..', import.meta.url));

@@ -3,7 +3,7 @@
 // (listing, footers, headers) and inside executors (partition reads, part-file writes).
 import { openAsBlob } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { fileSystemFor, normalizePath, parsePath, type FileSystem, type S3Config } from '../../persistence/fs/index.js';
+import { fileSystemFor, normalizePath, parsePath, type FileSystem, type S3Config } from '../../fs/index.js';
 
 export interface DataFile { path: string; size: number }
 

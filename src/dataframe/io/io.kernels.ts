@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { Schema, Table, tableToIPC } from 'apache-arrow';
 import { registerInput, registerKernel } from '../../engine/kernels.js';
 import type { PartitionPlan } from '../../engine/protocol.js';
-import { parsePath } from '../../persistence/fs/index.js';
+import { parsePath } from '../../fs/index.js';
 import { makeBatch } from '../batch.js';
 import { schemaOf } from '../plan.js';
 import { batchToCsv } from './csv-arrow.js';
@@ -17,7 +17,7 @@ import { batchToJson, type JsonWriteOptions } from './json-format.js';
 import { inferJsonChunk, type JsonObjectType } from './json-infer.js';
 import type { JsonOptions } from './json-options.js';
 import { batchToLibsvm, scanLibsvm, type LibsvmScan } from './libsvm.js';
-import { parquetWasm } from './parquet-wasm.js';
+import { parquetWasm } from '../../fs/parquet-wasm.js';
 import { readFilePlan, readLineAlignedRange, readTextSplit, type FileFormat, type FilePlan, type TextSplit } from './sources.js';
 
 registerInput('file', (plan) => readFilePlan(plan as FilePlan));

@@ -14,7 +14,7 @@ import { fileBlob, readWholeFile, withRangeReader, type RangeReader, type S3Sett
 import type { JsonOptions } from './json-options.js';
 import { parseJson } from './json-parse.js';
 import { parseLibsvm, type LibsvmVectorType } from './libsvm.js';
-import { parquetWasm, type ParquetFile } from './parquet-wasm.js';
+import { parquetWasm, type ParquetFile } from '../../fs/parquet-wasm.js';
 
 export type FileFormat = 'csv' | 'parquet' | 'arrow' | 'json' | 'libsvm';
 export const FILE_FORMATS: readonly FileFormat[] = ['csv', 'parquet', 'arrow', 'json', 'libsvm'];

@@ -7,7 +7,7 @@ import type { DataFrame } from '../dataframe.js';
 import type { PartitionPlan } from '../../engine/protocol.js';
 import type { EmptyPlan } from '../plan.js';
 import type { StructField } from '../types.js';
-import { normalizePath } from '../../persistence/fs/index.js';
+import { normalizePath } from '../../fs/index.js';
 import { csvFieldsOf } from './csv-arrow.js';
 import type { CsvWriteOptions } from './csv-format.js';
 import { resolveCsvOptions } from './csv-options.js';
@@ -16,7 +16,7 @@ import { jsonWriteOptions } from './json-options.js';
 import { checkLibsvmSchema } from './libsvm.js';
 import { WRITE_PART, type GuardPlan, type WritePartParams, type WrittenPart } from './io.kernels.js';
 import { confOf, SourceOptions, type OptionValue } from './options.js';
-import { parquetWasm } from './parquet-wasm.js';
+import { parquetWasm } from '../../fs/parquet-wasm.js';
 import { checkFormat, type FileFormat } from './sources.js';
 
 export type SaveMode = 'error' | 'errorifexists' | 'overwrite' | 'append' | 'ignore';

@@ -14,9 +14,9 @@
  * The root itself may be a link (a user's `latest -> v3`): the user chose it; what is inside is
  * checked against where it resolves.
  */
-import { isFileSystemError } from '../fs/errors.js';
-import type { FileEntry, FileSystem } from '../fs/filesystem.js';
-import { formatLocation, isInside, parentOf, parsePath } from '../fs/paths.js';
+import { isFileSystemError } from '../../fs/errors.js';
+import type { FileEntry, FileSystem } from '../../fs/filesystem.js';
+import { formatLocation, isInside, parentOf, parsePath } from '../../fs/paths.js';
 import { ModelPersistenceError } from './errors.js';
 
 const URI_OR_FILE = /^([a-zA-Z][a-zA-Z0-9+.-]*:\/\/|file:)/i;

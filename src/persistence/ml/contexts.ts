@@ -2,7 +2,7 @@
 import type { Table } from 'apache-arrow';
 
 import type { Params } from '../../pipeline/params.js';
-import type { FileSystem } from '../fs/filesystem.js';
+import type { FileSystem } from '../../fs/filesystem.js';
 import type { ModelData } from './model-data.js';
 import type { Metadata } from './metadata.js';
 

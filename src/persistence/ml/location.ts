@@ -4,9 +4,10 @@
  * else the active one), falling back to the standard AWS environment and config chain.
  */
 import { Session } from '../../dataframe/session.js';
-import { fileSystemFor, type FileSystem } from '../fs/filesystem.js';
-import { S3FileSystem } from '../fs/s3.js';
-import type { S3Config } from '../fs/s3-config.js';
+import { fileSystemFor } from '../../fs/file-system-for.js';
+import type { FileSystem } from '../../fs/filesystem.js';
+import { S3FileSystem } from '../../fs/s3.js';
+import type { S3Config } from '../../fs/s3-config.js';
 
 /** A session's settings, duck-typed (Session satisfies it). */
 export interface SessionSettings {

@@ -5,8 +5,8 @@
  */
 import type { JsonValue } from '../../pipeline/param.js';
 import type { Params } from '../../pipeline/params.js';
-import { isFileSystemError } from '../fs/errors.js';
-import type { FileSystem } from '../fs/filesystem.js';
+import { isFileSystemError } from '../../fs/errors.js';
+import type { FileSystem } from '../../fs/filesystem.js';
 import { ModelPersistenceError, atPath } from './errors.js';
 
 /** The Spark version written in metadata: the format we follow. */

@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 
 import { Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 
-import { parquetWasm } from '../../dataframe/io/parquet-wasm.js';
-import { isFileSystemError } from '../fs/errors.js';
-import type { FileSystem } from '../fs/filesystem.js';
+import { parquetWasm } from '../../fs/parquet-wasm.js';
+import { isFileSystemError } from '../../fs/errors.js';
+import type { FileSystem } from '../../fs/filesystem.js';
 import { ModelPersistenceError, atPath } from './errors.js';
 import { SUCCESS_FILE } from './metadata.js';
 

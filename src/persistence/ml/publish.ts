@@ -26,9 +26,9 @@
  */
 import { randomBytes } from 'node:crypto';
 
-import { isFileSystemError } from '../fs/errors.js';
-import type { FileSystem } from '../fs/filesystem.js';
-import { baseName, formatLocation, normalizePath, parentOf, parsePath } from '../fs/paths.js';
+import { isFileSystemError } from '../../fs/errors.js';
+import type { FileSystem } from '../../fs/filesystem.js';
+import { baseName, formatLocation, normalizePath, parentOf, parsePath } from '../../fs/paths.js';
 import { METADATA_DIR, METADATA_FILE } from './metadata.js';
 import { OWNER_PATTERN, currentOwner, ownerState, ownerTag, type WriterOwner } from './writer-owner.js';
 

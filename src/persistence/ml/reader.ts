@@ -6,9 +6,9 @@
 import { registerReader, type LoadOptions as BaseLoadOptions } from '../../pipeline/ml-writable.js';
 import { constructWithUid, type Params } from '../../pipeline/params.js';
 import type { PipelineStage } from '../../pipeline/stage.js';
-import type { FileSystem } from '../fs/filesystem.js';
-import { normalizePath } from '../fs/paths.js';
-import type { S3Config } from '../fs/s3-config.js';
+import type { FileSystem } from '../../fs/filesystem.js';
+import { normalizePath } from '../../fs/paths.js';
+import type { S3Config } from '../../fs/s3-config.js';
 import {
   classNameOf, persistenceForClassName, registeredClassNames, type RegisteredStage, type StageClass,
 } from './class-registry.js';

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 
-import type { S3Config } from '../../src/persistence/fs/index.js';
+import type { S3Config } from '../../src/fs/index.js';
 
 export interface S3TestServer {
   /** e.g. `http://127.0.0.1:41234` */

@@ -14,8 +14,8 @@ import {
   S3FileSystem,
   type FileSystem,
   type FileSystemErrorCode,
-} from '../../src/persistence/fs/index.js';
-import { startS3Server } from './s3-server.js';
+} from '../../src/fs/index.js';
+import { startS3Server } from '../helpers/s3-server.js';
 
 interface Backend {
   name: 'local' | 's3';

@@ -11,8 +11,8 @@ import {
   resolveS3Settings,
   S3FileSystem,
   type FileSystemErrorCode,
-} from '../../src/persistence/fs/index.js';
-import { startS3Server, type S3TestServer } from './s3-server.js';
+} from '../../src/fs/index.js';
+import { startS3Server, type S3TestServer } from '../helpers/s3-server.js';
 
 async function failure(promise: Promise<unknown>): Promise<FileSystemError> {
   const error = await promise.then(

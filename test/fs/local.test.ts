@@ -5,7 +5,7 @@ import * as nodePath from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { FileSystemError, LocalFileSystem } from '../../src/persistence/fs/index.js';
+import { FileSystemError, LocalFileSystem } from '../../src/fs/index.js';
 
 describe('LocalFileSystem', () => {
   const fs = new LocalFileSystem();

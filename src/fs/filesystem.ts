@@ -5,10 +5,6 @@
  * paths returned (by `listFiles`, `join`, `tempSibling`) are canonical (see `normalizePath`).
  * Failures throw `FileSystemError`, whose message names the path (and bucket and key on S3).
  */
-import { LocalFileSystem } from './local.js';
-import { parsePath } from './paths.js';
-import { S3FileSystem } from './s3.js';
-import type { S3Config } from './s3-config.js';
 
 export interface FileEntry {
   /** Canonical path of the file. */
@@ -47,15 +43,4 @@ export interface FileSystem {
   tempSibling(path: string): string;
   /** Joins a base path with relative parts, keeping the base's scheme. */
   join(...parts: string[]): string;
-}
-
-// Stateless, so one instance serves every local path.
-const localFileSystem = new LocalFileSystem();
-
-/**
- * The file system serving `path`: local for plain paths and `file://`, S3 for `s3://` and `s3a://`.
- * `config` only matters for S3; each call builds a new S3 client, so keep the result for reuse.
- */
-export function fileSystemFor(path: string, config?: S3Config): FileSystem {
-  return parsePath(path).scheme === 'file' ? localFileSystem : new S3FileSystem(config);
 }

@@ -3,7 +3,7 @@ import * as nodePath from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
-import { FileSystemError, joinPath, normalizePath, parsePath } from '../../src/persistence/fs/index.js';
+import { FileSystemError, joinPath, normalizePath, parsePath } from '../../src/fs/index.js';
 
 function expectInvalid(path: string, ...fragments: string[]): void {
   let error: unknown;

@@ -1,5 +1,5 @@
 'use strict';
-// Runs s3rver in its own process for test/persistence/s3-server.ts: s3rver needs
+// Runs s3rver in its own process for test/helpers/s3-server.ts: s3rver needs
 // --openssl-legacy-provider on Node 17+ (its continuation tokens use DES), which must not leak
 // into the test process. Usage: node --openssl-legacy-provider s3-server-child.cjs <dir> <bucket>
 

@@ -1,5 +1,6 @@
 export { FileSystemError, isFileSystemError, type FileSystemErrorCode } from './errors.js';
-export { fileSystemFor, type FileEntry, type FileSystem } from './filesystem.js';
+export type { FileEntry, FileSystem } from './filesystem.js';
+export { fileSystemFor } from './file-system-for.js';
 export { LocalFileSystem } from './local.js';
 export { joinPath, normalizePath, parsePath, type Location, type LocalLocation, type S3Location } from './paths.js';
 export { S3FileSystem } from './s3.js';
