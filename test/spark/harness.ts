@@ -138,7 +138,8 @@ export async function startSparkDriver(scratch: string): Promise<SparkDriver> {
 }
 
 /**
- * One Spark driver and one scratch directory for a test file. The returned accessors are valid
+ * One Spark driver and one scratch directory for a test file, with the helpers of oracle.py
+ * defined in the driver. The returned accessors are valid
  * inside tests; the driver is stopped and the directory removed after the file's tests.
  */
 export function useSparkDriver(): { spark: () => SparkDriver; scratch: () => string } {
@@ -147,6 +148,7 @@ export function useSparkDriver(): { spark: () => SparkDriver; scratch: () => str
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'quiver-spark-'));
     driver = await startSparkDriver(scratch);
+    await driver.run(readFileSync(join(REPO, 'test', 'spark', 'oracle.py'), 'utf8'));
   }, START_TIMEOUT_MS + 10_000);
   afterAll(async () => {
     await driver?.stop();

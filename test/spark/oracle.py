@@ -1,0 +1,76 @@
+# Python helpers the Spark suites define once per file in the driver's namespace (harness.ts
+# sends this file first). Everything here is plain PySpark; the tests compare its answers with Quiver.
+import importlib
+
+from pyspark.ml import Pipeline, PipelineModel
+from pyspark.ml.feature import VectorAssembler
+
+
+def table(path):
+    """The shared table (data.ts) as Spark reads Quiver's Parquet, with a `features` vector of x1..x4."""
+    df = spark.read.parquet(path)
+    return VectorAssembler(inputCols=["x1", "x2", "x3", "x4"], outputCol="features").transform(df)
+
+
+def spark_class(name):
+    """A pyspark.ml class from its Scala name (org.apache.spark.ml.x.Y -> pyspark.ml.x.Y)."""
+    module, _, cls = name.replace("org.apache.spark.ml", "pyspark.ml").rpartition(".")
+    return getattr(importlib.import_module(module), cls)
+
+
+def param_values(stage):
+    """Every param that has a value (set or default), by name, as JSON-able values."""
+    out = {}
+    for param, value in stage.extractParamMap().items():
+        out[param.name] = value
+    return out
+
+
+def scored(model, df, columns):
+    """`id` and `columns` of model.transform(df), ordered by id."""
+    return rows(model.transform(df).select("id", *columns).orderBy("id"))
+
+
+def tree_nodes(tree):
+    """A decision tree (Spark's model object) as its nodes in pre-order, read from the JVM's rootNode."""
+    out = []
+
+    def walk(node):
+        entry = {
+            "prediction": node.prediction(),
+            "impurity": node.impurity(),
+            "stats": list(node.impurityStats().stats()),
+            "leaf": node.getClass().getSimpleName() == "LeafNode",
+        }
+        out.append(entry)
+        if not entry["leaf"]:
+            split = node.split()
+            entry["gain"] = node.gain()
+            entry["feature"] = split.featureIndex()
+            if split.getClass().getSimpleName() == "ContinuousSplit":
+                entry["threshold"] = split.threshold()
+            else:
+                entry["leftCategories"] = sorted(list(split.leftCategories()))
+            walk(node.leftChild())
+            walk(node.rightChild())
+
+    walk(tree._java_obj.rootNode())
+    return out
+
+
+def forest_nodes(model):
+    """tree_nodes of every tree of an ensemble, with the tree weights."""
+    return {"trees": [tree_nodes(t) for t in model.trees], "weights": list(model.treeWeights)}
+
+
+def saved_by_spark(stage, path, df, columns):
+    """Saves a Spark stage with write().overwrite().save(path); its params and its output on df."""
+    stage.write().overwrite().save(path)
+    return {"uid": stage.uid, "params": param_values(stage), "rows": scored(stage, df, columns) if columns else []}
+
+
+def loaded_by_spark(class_name, path, df, columns):
+    """Loads a stage that Quiver saved with the Spark class's load; its params and its output on df."""
+    stage = spark_class(class_name).load(path)
+    globals()["loaded"] = stage
+    return {"uid": stage.uid, "params": param_values(stage), "rows": scored(stage, df, columns) if columns else []}
