@@ -91,7 +91,7 @@ async function quiver() {
     for (const solver of ['normal', 'l-bfgs']) {
       const t = await timeMedian(() => new LinearRegression({ solver }).fit(reg), runs);
       out[`linearRegression_${solver}`] = {
-        seconds: round(t.seconds), all: t.all.map((x) => round(x)), rmse: await t.result.summary.rootMeanSquaredError,
+        seconds: round(t.seconds), all: t.all.map((x) => round(x)), rmse: await t.result.summary.rootMeanSquaredError(),
         iterations: t.result.summary.totalIterations,
       };
     }

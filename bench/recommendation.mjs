@@ -75,7 +75,8 @@ async function quiver() {
       initialUsers: { ids: initTable.getChild('id').toArray(), factors: initTable.getChild('features').data[0].children[0].values },
       seconds: round(fit.seconds), all: fit.all.map((x) => round(x)), threads: spark.engine.parallelism, partitions,
       rmse: Math.sqrt(sq / r.length),
-      recommendForAllUsers10: { seconds: round(recommend.seconds), all: recommend.all.map((x) => round(x)), rows: recommend.result },
+      // One row per user (Spark's shape), each with its 10 recommendations.
+      recommendForAllUsers10: { seconds: round(recommend.seconds), all: recommend.all.map((x) => round(x)), users: recommend.result },
     };
   } finally {
     await spark.stop();

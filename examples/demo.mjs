@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import {
   Session, col, functions as F, Window, Pipeline, PipelineModel, StringIndexer, OneHotEncoder, VectorAssembler,
   StandardScaler, LogisticRegression, BinaryClassificationEvaluator,
-} from '../dist/index.js';
+} from 'quiver';
 
 const rows = Number(process.env.DEMO_ROWS ?? 200_000);
 const CATEGORIES = ['grocery', 'fuel', 'travel', 'online', 'electronics', 'restaurant'];

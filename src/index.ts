@@ -9,8 +9,8 @@ export { functions, AggColumn, GroupedData } from './dataframe/grouped.js';
 export { Window, WindowSpec, WindowFunction } from './dataframe/window.js';
 export { StorageLevel } from './dataframe/storage.js';
 export {
-  StructType, DoubleType, IntegerType, LongType, BooleanType, StringType, denseVectorType, SparseVectorType,
-  type DataType, type StructField,
+  StructType, DoubleType, IntegerType, LongType, BooleanType, StringType, denseVectorType, SparseVectorType, arrayType, structType,
+  type DataType, type StructField, type ArrayDataType, type StructDataType,
 } from './dataframe/types.js';
 export type { Row } from './dataframe/rows.js';
 export { registerKernel, registerAggregator, type Kernel, type TaskContext } from './engine/kernels.js';
@@ -31,7 +31,7 @@ export {
   stringArrayColumn, stringArrayArrayColumn, vectorColumn, matrixColumn,
   fileSystemFor, FileSystemError,
   type LoadOptions, type StagePersistence, type SaveContext, type LoadContext, type Metadata, type DataColumn,
-  type FileSystem, type S3Config,
+  type FileSystem, type FileEntry, type FileSystemErrorCode, type S3Config, type S3Credentials,
 } from './persistence/index.js';
 export { PCA, PCAModel } from './feature/pca.js';
 export { LinearRegression, LinearRegressionModel } from './regression/linear.js';
@@ -50,3 +50,22 @@ export { GBTRegressor, GBTRegressionModel } from './regression/gbt.js';
 export { TreeNodes, type Node as TreeNode, type Split as TreeSplit } from './tree/nodes.js';
 export { ParamGridBuilder, CrossValidator, CrossValidatorModel, TrainValidationSplit, TrainValidationSplitModel } from './tuning/index.js';
 export { ParamMap } from './pipeline/params-map.js';
+// Types that the signatures above name, so that a user can name them too (custom stages, option
+// objects) and the API reference links them.
+export { PipelineStage, Transformer, Estimator, Model } from './pipeline/stage.js';
+export { Param, ParamPair, type ParamKind, type JsonValue } from './pipeline/param.js';
+export type { Validator } from './pipeline/params-validators.js';
+export { Params, ParamSpec, type ParamOptions, type ParamValues } from './pipeline/params.js';
+export type { Identifiable } from './pipeline/uid.js';
+export type { FileSystemErrorDetails } from './persistence/fs/errors.js';
+export type { StageClass } from './persistence/ml/class-registry.js';
+export type { TrainingSummary } from './classification/logistic-summary.js';
+export type { AggFunction } from './dataframe/aggregates.js';
+export type { Literal } from './dataframe/column.js';
+export type { SortOptions } from './dataframe/sort.js';
+export type { UdfFunction } from './dataframe/udf.js';
+export type { ConfValue } from './dataframe/session.js';
+export type { OptionValue } from './dataframe/io/options.js';
+export type { LibsvmReadOptions } from './dataframe/io/libsvm-plan.js';
+export type { LibsvmVectorType } from './dataframe/io/libsvm.js';
+export type { AtomicTypeName } from './dataframe/types.js';

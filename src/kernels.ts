@@ -9,6 +9,7 @@ import './dataframe/sort.kernels.js';
 import './dataframe/window.kernels.js';
 import './dataframe/describe.kernels.js';
 import './feature/vector-assembler.kernels.js';
+import './feature/vector-size-hint.kernels.js';
 import './feature/standard-scaler.kernels.js';
 import './feature/string-indexer.kernels.js';
 import './feature/one-hot-encoder.kernels.js';

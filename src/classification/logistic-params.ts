@@ -38,12 +38,9 @@ export const vectorKind: ParamKind<DenseVector> = {
   format: (v) => v.toString(),
 };
 
-const family = ParamSpec.string(
+const family = ParamSpec.caseInsensitiveChoice(
   'The name of family which is a description of the label distribution to be used in the model. Supported options: auto, binomial, multinomial.',
-  {
-    default: 'auto',
-    validator: ParamValidators.custom((v: string) => ['auto', 'binomial', 'multinomial'].includes(v.toLowerCase()), 'one of [auto, binomial, multinomial]'),
-  },
+  ['auto', 'binomial', 'multinomial'], { default: 'auto' },
 );
 
 const bound = (what: string, kind: ParamKind<DenseMatrix> | ParamKind<DenseVector>) =>

@@ -1,6 +1,7 @@
 // Spark's LogisticRegressionSummary family: multiclass metrics for every model, plus ROC / PR curves
 // and their areas for binary models, plus the objective history for training summaries.
-// Metrics are computed on first use; each is a Promise (`await model.summary.accuracy`).
+// Metrics are computed on first use by an async method (`await model.summary.accuracy()`); curves are
+// lazy DataFrames (`model.binarySummary.roc`), computed by their actions.
 import type { DataFrame } from '../dataframe/dataframe.js';
 import { BinaryMetricsSource, ClassificationSummary } from './summary.js';
 
@@ -38,22 +39,14 @@ export class BinaryLogisticRegressionSummary extends LogisticRegressionSummary {
     return this.#binary;
   }
 
-  /** The ROC curve: a DataFrame of (FPR, TPR), from (0, 0) to (1, 1). */
-  get roc(): Promise<DataFrame> { return this.binary.metrics().then((m) => this.binary.frame(['FPR', 'TPR'], m.roc())); }
-  get areaUnderROC(): Promise<number> { return this.binary.metrics().then((m) => m.areaUnderROC()); }
+  /** The ROC curve: a (lazy) DataFrame of (FPR, TPR), from (0, 0) to (1, 1). */
+  get roc(): DataFrame { return this.binary.curve(['FPR', 'TPR'], (m) => m.roc()); }
+  async areaUnderROC(): Promise<number> { return (await this.binary.metrics()).areaUnderROC(); }
   /** The precision-recall curve: a DataFrame of (recall, precision); the single point (0, 1) when there are no scores. */
-  get pr(): Promise<DataFrame> {
-    return this.binary.metrics().then((m) => this.binary.frame(['recall', 'precision'], m.numThresholds === 0 ? [[0, 1]] : m.pr()));
-  }
-  get fMeasureByThreshold(): Promise<DataFrame> {
-    return this.binary.metrics().then((m) => this.binary.frame(['threshold', 'F-Measure'], m.fMeasureByThreshold()));
-  }
-  get precisionByThreshold(): Promise<DataFrame> {
-    return this.binary.metrics().then((m) => this.binary.frame(['threshold', 'precision'], m.precisionByThreshold()));
-  }
-  get recallByThreshold(): Promise<DataFrame> {
-    return this.binary.metrics().then((m) => this.binary.frame(['threshold', 'recall'], m.recallByThreshold()));
-  }
+  get pr(): DataFrame { return this.binary.curve(['recall', 'precision'], (m) => (m.numThresholds === 0 ? [[0, 1]] : m.pr())); }
+  get fMeasureByThreshold(): DataFrame { return this.binary.curve(['threshold', 'F-Measure'], (m) => m.fMeasureByThreshold()); }
+  get precisionByThreshold(): DataFrame { return this.binary.curve(['threshold', 'precision'], (m) => m.precisionByThreshold()); }
+  get recallByThreshold(): DataFrame { return this.binary.curve(['threshold', 'recall'], (m) => m.recallByThreshold()); }
 }
 
 /** What a training summary adds: the objective (loss + regularization) at the start and after each iteration. */

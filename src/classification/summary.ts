@@ -1,8 +1,12 @@
 // Classification summaries (Spark's ClassificationSummary and BinaryClassificationSummary): metrics of
-// a predictions DataFrame, computed lazily the first time one is read (one pass for the multiclass
-// metrics, one for the binary curves) and then kept. Every metric is a Promise.
+// a predictions DataFrame, computed lazily the first time one is asked for (one pass for the
+// multiclass metrics, one for the binary curves) and then kept. A metric needs a pass over the data,
+// so it is an async method (`await summary.accuracy()`); a curve is a lazy DataFrame.
 import type { DataFrame } from '../dataframe/dataframe.js';
-import type { Session } from '../dataframe/session.js';
+import { makeBatch, primitiveData } from '../dataframe/batch.js';
+import { lazyFrame } from '../dataframe/computed.js';
+import { DoubleType, StructType } from '../dataframe/types.js';
+import { batchToShared } from '../engine/blocks.js';
 import { BinaryClassificationMetrics, type ScoreCounts } from '../stat/binary-metrics.js';
 import { BINARY_SCORES, CONFUSIONS, mergeConfusions } from './summary.kernels.js';
 
@@ -90,14 +94,6 @@ function mergeSortedScores(parts: ScoreCounts[]): ScoreCounts {
   return { scores: scores.slice(0, k + 1), pos: pos.slice(0, k + 1), neg: neg.slice(0, k + 1) };
 }
 
-/** A small DataFrame of two double columns, for curves. */
-function curveFrame(df: DataFrame, names: [string, string], points: [number, number][]): DataFrame {
-  const session = df.session as unknown as Session;
-  if (typeof session.createDataFrame !== 'function') throw new Error('curves need a DataFrame created by a Session');
-  return session.createDataFrame(points.map(([a, b]) => ({ [names[0]]: a, [names[1]]: b })), {
-    numPartitions: 1, schema: { [names[0]]: 'double', [names[1]]: 'double' },
-  });
-}
 
 /** Metrics of a classifier's predictions; each is computed on first use. */
 export class ClassificationSummary {
@@ -125,22 +121,23 @@ export class ClassificationSummary {
     return this.#multiclass;
   }
 
-  private byLabel(f: (m: MulticlassMetrics, label: number) => number): Promise<number[]> {
-    return this.multiclassMetrics().then((m) => m.labels.map((l) => f(m, l)));
+  private async byLabel(f: (m: MulticlassMetrics, label: number) => number): Promise<number[]> {
+    const m = await this.multiclassMetrics();
+    return m.labels.map((l) => f(m, l));
   }
 
-  get labels(): Promise<number[]> { return this.multiclassMetrics().then((m) => m.labels); }
-  get truePositiveRateByLabel(): Promise<number[]> { return this.byLabel((m, l) => m.truePositiveRate(l)); }
-  get falsePositiveRateByLabel(): Promise<number[]> { return this.byLabel((m, l) => m.falsePositiveRate(l)); }
-  get precisionByLabel(): Promise<number[]> { return this.byLabel((m, l) => m.precision(l)); }
-  get recallByLabel(): Promise<number[]> { return this.byLabel((m, l) => m.recall(l)); }
+  async labels(): Promise<number[]> { return (await this.multiclassMetrics()).labels; }
+  truePositiveRateByLabel(): Promise<number[]> { return this.byLabel((m, l) => m.truePositiveRate(l)); }
+  falsePositiveRateByLabel(): Promise<number[]> { return this.byLabel((m, l) => m.falsePositiveRate(l)); }
+  precisionByLabel(): Promise<number[]> { return this.byLabel((m, l) => m.precision(l)); }
+  recallByLabel(): Promise<number[]> { return this.byLabel((m, l) => m.recall(l)); }
   fMeasureByLabel(beta = 1): Promise<number[]> { return this.byLabel((m, l) => m.fMeasure(l, beta)); }
-  get accuracy(): Promise<number> { return this.multiclassMetrics().then((m) => m.accuracy); }
-  get weightedTruePositiveRate(): Promise<number> { return this.multiclassMetrics().then((m) => m.weightedTruePositiveRate); }
-  get weightedFalsePositiveRate(): Promise<number> { return this.multiclassMetrics().then((m) => m.weightedFalsePositiveRate); }
-  get weightedRecall(): Promise<number> { return this.multiclassMetrics().then((m) => m.weightedRecall); }
-  get weightedPrecision(): Promise<number> { return this.multiclassMetrics().then((m) => m.weightedPrecision); }
-  weightedFMeasure(beta = 1): Promise<number> { return this.multiclassMetrics().then((m) => m.weightedFMeasure(beta)); }
+  async accuracy(): Promise<number> { return (await this.multiclassMetrics()).accuracy; }
+  async weightedTruePositiveRate(): Promise<number> { return (await this.multiclassMetrics()).weightedTruePositiveRate; }
+  async weightedFalsePositiveRate(): Promise<number> { return (await this.multiclassMetrics()).weightedFalsePositiveRate; }
+  async weightedRecall(): Promise<number> { return (await this.multiclassMetrics()).weightedRecall; }
+  async weightedPrecision(): Promise<number> { return (await this.multiclassMetrics()).weightedPrecision; }
+  async weightedFMeasure(beta = 1): Promise<number> { return (await this.multiclassMetrics()).weightedFMeasure(beta); }
 }
 
 /** Binary metrics from the probability of class 1 (`scoreCol`), with Spark's 100 bins. */
@@ -156,7 +153,13 @@ export class BinaryMetricsSource {
     return this.#metrics;
   }
 
-  frame(names: [string, string], points: [number, number][]): DataFrame {
-    return curveFrame(this.predictions, names, points);
+  /** A lazy DataFrame of two double columns (one partition), from the metrics once an action asks for it. */
+  curve(names: [string, string], points: (m: BinaryClassificationMetrics) => [number, number][]): DataFrame {
+    const schema = new StructType(names.map((name) => ({ name, type: DoubleType, nullable: false })));
+    return lazyFrame(this.predictions.session, schema, 1, async () => {
+      const p = points(await this.metrics());
+      const column = (k: number) => primitiveData(DoubleType, Float64Array.from(p, (xy) => xy[k]), null);
+      return [batchToShared(makeBatch(schema, [column(0), column(1)], p.length))];
+    });
   }
 }

@@ -8,7 +8,7 @@ import {
 import type { Param } from '../pipeline/param.js';
 import { requireAbsent, requireNumericColumn, requireVectorColumn } from '../feature/shared.js';
 
-const { gt, inArray } = ParamValidators;
+const { gt } = ParamValidators;
 
 export const KMEANS_PARAMS = {
   featuresCol,
@@ -16,9 +16,8 @@ export const KMEANS_PARAMS = {
   k: ParamSpec.int('The number of clusters to create. Must be > 1.', { default: 2, validator: gt(1) }),
   maxIter: maxIter.withDefault(20),
   tol: tol.withDefault(1e-4),
-  initMode: ParamSpec.string("The initialization algorithm. Supported options: 'random' and 'k-means||'.", {
+  initMode: ParamSpec.choice("The initialization algorithm. Supported options: 'random' and 'k-means||'.", ['random', 'k-means||'], {
     default: 'k-means||',
-    validator: inArray(['random', 'k-means||']),
   }),
   initSteps: ParamSpec.int('The number of steps for k-means|| initialization mode. Must be > 0.', {
     default: 2,

@@ -3,7 +3,7 @@
 // the shuffle, and finalised into the result column.
 import { booleanData, primitiveData, utf8Data, validityBytes, type AnyData } from './batch.js';
 import { keyValues } from './keys.js';
-import type { DataType } from './types.js';
+import { isNested, typeName, type DataType } from './types.js';
 
 export type AggFunction = 'count' | 'sum' | 'mean' | 'avg' | 'min' | 'max' | 'stddev' | 'variance' | 'countDistinct' | 'first' | 'last';
 export const AGG_FUNCTIONS: readonly AggFunction[] = ['count', 'sum', 'mean', 'avg', 'min', 'max', 'stddev', 'variance', 'countDistinct', 'first', 'last'];
@@ -19,7 +19,7 @@ export function aggName(fn: AggFunction, input: string | null): string {
 export function aggResultType(fn: AggFunction, input: DataType | null, column: string): DataType {
   if (fn === 'count' || fn === 'countDistinct') return { kind: 'long' };
   if (!input) throw new Error(`${fn}() needs an input column`);
-  if (input.kind === 'vector') throw new Error(`${fn}(${column}): vector columns cannot be aggregated`);
+  if (input.kind === 'vector' || isNested(input)) throw new Error(`${fn}(${column}): ${typeName(input)} columns cannot be aggregated`);
   if (fn === 'min' || fn === 'max' || fn === 'first' || fn === 'last') return input;
   if (input.kind === 'string' || input.kind === 'boolean') {
     throw new Error(`cannot resolve '${aggName(fn, column)}' due to data type mismatch: function ${fn} requires numeric types, not ${input.kind}`);

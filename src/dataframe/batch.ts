@@ -1,7 +1,7 @@
 // Building, slicing, gathering and concatenating Arrow record batches in Quiver's physical layout.
 // Everything here writes fresh, offset-0 buffers, so kernels can read `data.values` directly.
 import { Data, makeData, RecordBatch, Struct, Field, Schema } from 'apache-arrow';
-import type { DataType, StructType } from './types.js';
+import type { ArrayDataType, DataType, StructDataType, StructType } from './types.js';
 import { toArrowSchema, toArrowType } from './types.js';
 
 export type AnyData = Data<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -114,6 +114,19 @@ export function sparseVectorData(sizes: Int32Array, offsets: Int32Array, indices
   return makeData({ type, length: n, nullCount, nullBitmap: bitmap, children: [sizeData, idxData, valData] } as never);
 }
 
+/** An array column: row i holds child entries offsets[i]..offsets[i+1]. */
+export function listData(type: ArrayDataType, offsets: Int32Array, child: AnyData, valid: Uint8Array | null): AnyData {
+  const n = offsets.length - 1;
+  const { bitmap, nullCount } = valid ? packValidity(valid, n) : { bitmap: undefined, nullCount: 0 };
+  return makeData({ type: toArrowType(type), length: n, nullCount, nullBitmap: bitmap, valueOffsets: offsets, child } as never);
+}
+
+/** A struct column of n rows over one child column per field (each of n rows). */
+export function structData(type: StructDataType, children: AnyData[], valid: Uint8Array | null, n: number): AnyData {
+  const { bitmap, nullCount } = valid ? packValidity(valid, n) : { bitmap: undefined, nullCount: 0 };
+  return makeData({ type: toArrowType(type), length: n, nullCount, nullBitmap: bitmap, children } as never);
+}
+
 export function makeBatch(schema: StructType | Schema, columns: AnyData[], numRows?: number): RecordBatch {
   const arrowSchema = schema instanceof Schema ? schema : toArrowSchema(schema);
   const length = numRows ?? (columns.length ? columns[0].length : 0);
@@ -138,6 +151,8 @@ export function nullColumn(type: DataType, n: number): AnyData {
       return type.encoding === 'dense'
         ? denseVectorData(type.size, new Float64Array(n * type.size), valid, n)
         : sparseVectorData(new Int32Array(n), new Int32Array(n + 1), new Int32Array(0), new Float64Array(0), valid);
+    case 'array': return listData(type, new Int32Array(n + 1), emptyColumn(type.elementType), valid);
+    case 'struct': return structData(type, type.fields.map((f) => nullColumn(f.type, n)), valid, n);
   }
 }
 
@@ -152,6 +167,8 @@ function emptyColumn(type: DataType): AnyData {
       return type.encoding === 'dense'
         ? denseVectorData(type.size, new Float64Array(0), null, 0)
         : sparseVectorData(new Int32Array(0), new Int32Array(1), new Int32Array(0), new Float64Array(0), null);
+    case 'array': return listData(type, new Int32Array(1), emptyColumn(type.elementType), null);
+    case 'struct': return structData(type, type.fields.map((f) => emptyColumn(f.type)), null, 0);
   }
 }
 
@@ -237,6 +254,28 @@ export function takeColumn(type: DataType, data: AnyData, rawIndices: Int32Array
         vals.set(sv.values.subarray(a, b), offsets[k]);
       }
       return sparseVectorData(sizes, offsets, idx, vals, valid);
+    }
+    case 'array': {
+      // Gather each row's run of child entries (none for a missing row), then the child itself.
+      const o = data.valueOffsets as Int32Array;
+      const offsets = new Int32Array(count + 1);
+      let total = 0;
+      for (let k = 0; k < count; k++) {
+        if (rawIndices[k] >= 0) { const j = off + indices[k]; total += o[j + 1] - o[j]; }
+        offsets[k + 1] = total;
+      }
+      const childRows = new Int32Array(total);
+      for (let k = 0, e = 0; k < count; k++) {
+        if (rawIndices[k] < 0) continue;
+        const j = off + indices[k];
+        for (let q = o[j]; q < o[j + 1]; q++) childRows[e++] = q;
+      }
+      return listData(type, offsets, takeColumn(type.elementType, data.children[0] as AnyData, childRows), valid);
+    }
+    case 'struct': {
+      // A struct's children are indexed like the struct itself (Arrow slices them together).
+      const children = type.fields.map((f, c) => takeColumn(f.type, data.children[c] as AnyData, rawIndices, count));
+      return structData(type, children, valid, count);
     }
   }
 }
@@ -348,12 +387,33 @@ export function concatColumn(type: DataType, parts: AnyData[], total = parts.red
       }
       return sparseVectorData(sizes, offsets, idx, vals, valid);
     }
+    case 'array': {
+      const offsets = new Int32Array(total + 1);
+      const children: AnyData[] = [];
+      let row = 0, e = 0;
+      for (const p of pieces) {
+        const o = p.valueOffsets as Int32Array;
+        for (let i = 1; i <= p.length; i++) offsets[row + i] = e + o[i];
+        children.push(leading(type.elementType, p.children[0] as AnyData, o[p.length]));
+        row += p.length; e += o[p.length];
+      }
+      return listData(type, offsets, concatColumn(type.elementType, children, e), valid);
+    }
+    case 'struct': {
+      const children = type.fields.map((f, c) => concatColumn(f.type, pieces.map((p) => leading(f.type, p.children[c] as AnyData, p.length)), total));
+      return structData(type, children, valid, total);
+    }
   }
+}
+
+/** The first `n` rows of a child column (children may be longer than their parent needs). */
+function leading(type: DataType, data: AnyData, n: number): AnyData {
+  return data.length === n ? data : takeColumn(type, data, identity(n));
 }
 
 function isCompact(type: DataType, p: AnyData): boolean {
   if (p.offset !== 0) return false;
-  if (type.kind === 'string') return (p.valueOffsets as Int32Array)[0] === 0;
+  if (type.kind === 'string' || type.kind === 'array') return (p.valueOffsets as Int32Array)[0] === 0;
   if (type.kind === 'vector' && type.encoding === 'dense') {
     const child = p.children[0] as AnyData;
     return child.offset === 0 && (child.values as Float64Array).length === p.length * type.size;

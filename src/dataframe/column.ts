@@ -18,6 +18,7 @@ export type Expr =
   | { op: 'when'; branches: [Expr, Expr][]; otherwise: Expr | null }
   | { op: 'udf'; name: string; source: string; returnType: AtomicTypeName; args: Expr[] };
 
+/** @inline */
 type ColumnLike = Column | Literal;
 
 const toExpr = (c: ColumnLike): Expr => (c instanceof Column ? c.expr : { op: 'lit', value: c });

@@ -19,10 +19,11 @@ import {
   CoalesceNode, ExchangeNode, FilterNode, LimitNode, MapNode, ProjectNode, SampleNode, UnionNode, type LogicalNode,
 } from './logical.js';
 import { batchToRows, type Row } from './rows.js';
-import { formatShow } from './show.js';
+import { formatShow, showSettings, type ShowOptions } from './show.js';
+import { currentStageLabel } from './mappers.js';
 import { DataFrameWriter } from './io/writer.js';
 import { StorageLevel } from './storage.js';
-import { StructType, sameType, isNumeric, typeName, type StructField } from './types.js';
+import { StructType, keyTypeError, sameType, isNumeric, typeName, type StructField } from './types.js';
 
 /** What a DataFrame needs from its session (kept narrow to avoid an import cycle). */
 export interface SessionLike {
@@ -151,7 +152,7 @@ export class DataFrame {
     const clash = newFields.find((f) => this.schema.has(f.name));
     if (clash) throw new Error(`Output column '${clash.name}' already exists.`);
     const schema = new StructType([...this.schema.fields, ...newFields]);
-    return new DataFrame(this.session, new MapNode(this.node, mapper, params, schema));
+    return new DataFrame(this.session, new MapNode(this.node, mapper, params, schema, currentStageLabel()));
   }
 
   groupBy(...cols: string[]): GroupedData { return new GroupedData(this, cols); }
@@ -175,8 +176,10 @@ export class DataFrame {
 
   /** Distinct rows (grouping by every column). */
   distinct(): DataFrame {
-    const vector = this.schema.fields.find((f) => f.type.kind === 'vector');
-    if (vector) throw new Error(`distinct: column '${vector.name}' is a vector; select the other columns first`);
+    for (const f of this.schema.fields) {
+      const err = keyTypeError('distinct', f.name, f.type);
+      if (err) throw new Error(`${err.message}; select the other columns first`);
+    }
     return aggregate(this, this.columns, []);
   }
 
@@ -234,19 +237,33 @@ export class DataFrame {
     return counts.reduce((s, c) => s + c, 0);
   }
 
-  async collect(): Promise<Row[]> {
+  /**
+   * Every row as a plain object: numbers, strings, booleans, bigint (longs beyond 2^53), vectors,
+   * arrays as JS arrays and structs as plain objects, null for null. The row type is yours to state
+   * (`collect<{ user: number; recommendations: { item: number; rating: number }[] }>()`); it is not checked.
+   */
+  async collect<T extends object = Row>(): Promise<T[]> {
     const rows: Row[] = [];
     for (const b of await this.collectBatches()) batchToRows(this.schema, b, rows);
-    return rows;
+    return rows as T[];
   }
 
-  async take(n: number): Promise<Row[]> { return this.limit(n).collect(); }
-  async head(n = 1): Promise<Row[]> { return this.take(n); }
-  async first(): Promise<Row | undefined> { return (await this.take(1))[0]; }
+  async take<T extends object = Row>(n: number): Promise<T[]> { return this.limit(n).collect<T>(); }
+  async head<T extends object = Row>(n = 1): Promise<T[]> { return this.take<T>(n); }
+  async first<T extends object = Row>(): Promise<T | undefined> { return (await this.take<T>(1))[0]; }
 
-  async show(numRows = 20, truncate: boolean | number = true): Promise<void> {
-    const rows = await this.take(numRows + 1);
-    process.stdout.write(formatShow(this.schema, rows, numRows, truncate));
+  /**
+   * Prints the first rows as Spark does: `show()`, `show(n)`, `show(false)` (20 rows, cells not
+   * truncated), `show(n, truncate)` with truncate a boolean or a width, `show(n, truncate, vertical)`,
+   * or PySpark's keywords `show({ n, truncate, vertical })`. Anything else throws naming the argument.
+   */
+  async show(numRows?: number, truncate?: boolean | number, vertical?: boolean): Promise<void>;
+  async show(truncate: boolean): Promise<void>;
+  async show(options: ShowOptions): Promise<void>;
+  async show(...args: unknown[]): Promise<void> {
+    const settings = showSettings(args);
+    const rows = await this.take(settings.numRows + 1);
+    process.stdout.write(formatShow(this.schema, rows, settings));
   }
 
   /** All rows as one Arrow table (one record batch per partition). */
@@ -255,7 +272,8 @@ export class DataFrame {
     return batches.length ? new Table(batches) : new Table(emptyBatch(this.schema));
   }
 
-  async numPartitions(): Promise<number> { return (await this.plans()).length; }
+  /** The number of partitions (Spark's df.rdd.getNumPartitions()); known without running anything. */
+  numPartitions(): number { return this.node.numPartitions(); }
 
   /** Spark's df.write: saves the partitions as files (csv, json, libsvm, parquet, arrow). */
   get write(): DataFrameWriter { return new DataFrameWriter(this); }

@@ -64,6 +64,7 @@ function summaryOf(df: DataFrame, fields: StructField[], statistics: string[]): 
 class SummaryNode extends StageNode {
   constructor(private readonly df: DataFrame, private readonly fields: StructField[], private readonly names: string[],
     private readonly stats: Statistic[], readonly schema: StructType) { super(df.engine); }
+  numPartitions(): number { return 1; }
 
   protected async run(): Promise<string[][]> {
     const table = await computeSummary(this.df, this.fields, this.stats);

@@ -9,6 +9,8 @@ import {
 import { unknownColumn, type DataType, type StructType, typeName } from './types.js';
 import { formatDouble } from '../linalg/format.js';
 import { udfFromSource, type UdfFunction } from './udf.js';
+import { exprJson, literalSource } from './literal.js';
+import { fitsInt64, longFromDouble } from './int64.js';
 
 type Kind = DataType['kind'] | 'null';
 export interface ResolvedType { kind: Kind; type: DataType | null; nullable: boolean }
@@ -28,7 +30,9 @@ function widen(a: Kind, b: Kind): Kind | null {
   return null;
 }
 
-const atomic = (k: Kind): DataType | null => (k === 'null' || k === 'vector' ? null : ({ kind: k } as DataType));
+/** Vectors, arrays and structs: values an expression can pass through or test for null, never compute with. */
+const opaque = (k: Kind): boolean => k === 'vector' || k === 'array' || k === 'struct';
+const atomic = (k: Kind): DataType | null => (k === 'null' || opaque(k) ? null : ({ kind: k } as DataType));
 
 /** The type and nullability of an expression over a schema; throws naming the column or mismatch. */
 export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
@@ -44,7 +48,8 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
       if (v === null) return r('null', true);
       if (typeof v === 'boolean') return r('boolean', false);
       if (typeof v === 'string') return r('string', false);
-      if (typeof v === 'number') return r(Number.isInteger(v) && Math.abs(v) <= 2147483647 ? 'int' : 'double', false);
+      // -0 is a double: as an int it would be 0.
+      if (typeof v === 'number') return r(Number.isInteger(v) && Math.abs(v) <= 2147483647 && !Object.is(v, -0) ? 'int' : 'double', false);
       throw new Error(`lit(): unsupported literal ${String(v)} (expected number, string, boolean or null)`);
     }
     case 'arith': {
@@ -58,7 +63,7 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
     }
     case 'cmp': {
       const a = resolveExpr(e.left, schema), b = resolveExpr(e.right, schema);
-      if (a.kind === 'vector' || b.kind === 'vector') throw mismatch(e, 'vector columns cannot be compared');
+      if (opaque(a.kind) || opaque(b.kind)) throw mismatch(e, `${opaque(a.kind) ? a.kind : b.kind} columns cannot be compared`);
       if (widen(a.kind, b.kind) === null) {
         throw mismatch(e, `cannot compare ${a.kind} with ${b.kind} (cast one side explicitly)`);
       }
@@ -86,7 +91,7 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
       return r('boolean', false);
     case 'cast': {
       const a = resolveExpr(e.child, schema);
-      if (a.kind === 'vector') throw mismatch(e, 'a vector cannot be cast');
+      if (opaque(a.kind)) throw mismatch(e, `a ${a.kind} cannot be cast`);
       // Casts from strings (and double to int never fails here) may produce null.
       return r(e.to, a.nullable || a.kind === 'string');
     }
@@ -95,7 +100,7 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
     case 'udf': {
       e.args.forEach((a) => {
         const t = resolveExpr(a, schema);
-        if (t.kind === 'vector') throw mismatch(e, `udf arguments must be numbers, strings or booleans, but '${exprName(a)}' is a vector`);
+        if (opaque(t.kind)) throw mismatch(e, `udf arguments must be numbers, strings or booleans, but '${exprName(a)}' is a ${t.kind}`);
       });
       return r(e.returnType, true);
     }
@@ -107,13 +112,13 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
         if (c.kind !== 'boolean' && c.kind !== 'null') throw mismatch(e, `WHEN condition '${exprName(cond)}' is ${c.kind}, not boolean`);
         const v = resolveExpr(value, schema);
         const w = widen(kind, v.kind);
-        if (w === null || v.kind === 'vector') throw mismatch(e, `THEN and ELSE values must share a type, but found ${kind} and ${v.kind}`);
+        if (w === null || opaque(v.kind)) throw mismatch(e, `THEN and ELSE values must share a type, but found ${kind} and ${v.kind}`);
         kind = w; nullable ||= v.nullable;
       }
       if (e.otherwise) {
         const v = resolveExpr(e.otherwise, schema);
         const w = widen(kind, v.kind);
-        if (w === null || v.kind === 'vector') throw mismatch(e, `THEN and ELSE values must share a type, but found ${kind} and ${v.kind}`);
+        if (w === null || opaque(v.kind)) throw mismatch(e, `THEN and ELSE values must share a type, but found ${kind} and ${v.kind}`);
         kind = w; nullable ||= v.nullable;
       }
       return r(kind === 'null' ? 'string' : kind, nullable);
@@ -161,7 +166,7 @@ const H = {
     switch (kind) {
       case 'double': if (typeof r === 'number') return r; break;
       case 'int': if (typeof r === 'number' && Number.isInteger(r) && r >= -2147483648 && r <= 2147483647) return r; break;
-      case 'long': if (typeof r === 'number' && Number.isSafeInteger(r)) return r; if (typeof r === 'bigint') return Number(r); break;
+      case 'long': if (typeof r === 'number' && Number.isSafeInteger(r)) return r; if (typeof r === 'bigint' && fitsInt64(r)) return Number(r); break;
       case 'boolean': if (typeof r === 'boolean') return r ? 1 : 0; break;
       case 'string': if (typeof r === 'string') return r; break;
     }
@@ -195,7 +200,7 @@ class CodeGen {
       case 'col': {
         const { slot, kind: k } = this.input(e.name);
         if (k === 'string') { emit(`const ${v} = S${slot}[i]; const ${n} = ${v} === null;`); break; }
-        if (k === 'vector') { emit(`const ${v} = 0; const ${n} = M${slot} !== null && M${slot}[i] === 0;`); break; }
+        if (opaque(k)) { emit(`const ${v} = 0; const ${n} = M${slot} !== null && M${slot}[i] === 0;`); break; }
         const read = k === 'long' ? `Number(A${slot}[i])` : `A${slot}[i]`;
         emit(`const ${n} = M${slot} !== null && M${slot}[i] === 0; const ${v} = ${n} ? 0 : ${read};`);
         break;
@@ -203,7 +208,7 @@ class CodeGen {
       case 'lit': {
         const lit = e.value;
         if (lit === null) emit(`const ${v} = 0; const ${n} = true;`);
-        else emit(`const ${v} = ${typeof lit === 'boolean' ? (lit ? 1 : 0) : JSON.stringify(lit)}; const ${n} = false;`);
+        else emit(`const ${v} = ${literalSource(lit)}; const ${n} = false;`);
         break;
       }
       case 'arith': {
@@ -311,7 +316,7 @@ const compiled = new Map<string, CompiledExpr>();
 
 /** Compiles an expression for batches of `schema`; cached per (expression, input types). */
 export function compileExpr(e: Expr, schema: StructType): CompiledExpr {
-  const key = JSON.stringify(e) + '|' + schema.fields.map((f) => `${f.name}:${typeName(f.type)}`).join(',');
+  const key = exprJson(e) + '|' + schema.fields.map((f) => `${f.name}:${typeName(f.type)}`).join(',');
   let fn = compiled.get(key);
   if (!fn) { fn = buildCompiled(e, schema); compiled.set(key, fn); }
   return fn;
@@ -325,7 +330,7 @@ function buildCompiled(e: Expr, schema: StructType): CompiledExpr {
     const index = schema.indexOf(bare.name);
     return (batch) => columnOf(batch, index);
   }
-  if (resolved.kind === 'vector') throw new Error(`'${exprName(e)}': vector values can only be selected, not computed`);
+  if (opaque(resolved.kind)) throw new Error(`'${exprName(e)}': ${resolved.kind} values can only be selected, not computed`);
   const cg = new CodeGen(schema);
   const body: string[] = [];
   const root = cg.gen(e, body);
@@ -354,7 +359,7 @@ function inputArrays(data: AnyData, kind: Kind): InputArrays {
   switch (kind) {
     case 'string': return { values: null, valid, strings: decodeUtf8Column(data) };
     case 'boolean': return { values: unpackBits(data.values as Uint8Array, data.offset, data.length, 0), valid, strings: null };
-    case 'vector': return { values: null, valid, strings: null };
+    case 'vector': case 'array': case 'struct': return { values: null, valid, strings: null };
     default: {
       const v = data.values as Float64Array;
       return { values: v.subarray(data.offset, data.offset + data.length), valid, strings: null };
@@ -368,7 +373,7 @@ function buildOutput(kind: Kind, out: unknown, valid: Uint8Array, n: number): An
     case 'int': return primitiveData({ kind: 'int' }, out as Int32Array, valid);
     case 'long': {
       const src = out as Float64Array, big = new BigInt64Array(n);
-      for (let i = 0; i < n; i++) big[i] = BigInt(src[i]);
+      for (let i = 0; i < n; i++) big[i] = longFromDouble(src[i]);
       return primitiveData({ kind: 'long' }, big, valid);
     }
     case 'boolean': return booleanData(out as Uint8Array, valid, n);

@@ -6,7 +6,7 @@ import type { DataFrame } from './dataframe.js';
 import { GROUP_MAP, type AggSpec, type GroupReducePlan } from './group.kernels.js';
 import { ExchangeNode, LogicalNode } from './logical.js';
 import type { PartitionPlan } from '../engine/protocol.js';
-import { StructType, type StructField } from './types.js';
+import { keyTypeError, StructType, type StructField } from './types.js';
 import { offsetFunction, windowColumn, WindowFunction, type WindowSpec } from './window.js';
 
 /** An aggregate expression: `functions.sum('v').alias('total')`. */
@@ -40,6 +40,7 @@ class GroupReduceNode extends LogicalNode {
     private readonly combine: boolean, private readonly inputTypes: GroupReducePlan['inputTypes'], readonly schema: StructType) {
     super(exchange.engine);
   }
+  numPartitions(): number { return this.exchange.numPartitions(); }
   protected async compute(): Promise<PartitionPlan[]> {
     const fields = this.schema.fields as StructField[];
     return (await this.exchange.plans()).map((child): GroupReducePlan => ({
@@ -52,7 +53,8 @@ export class GroupedData {
   constructor(private readonly df: DataFrame, private readonly keys: string[]) {
     for (const k of keys) {
       const t = df.schema.field(k).type; // throws naming an unknown column
-      if (t.kind === 'vector') throw new Error(`groupBy: column '${k}' is a vector and cannot be a grouping key`);
+      const err = keyTypeError('groupBy', k, t);
+      if (err) throw err;
     }
   }
 

@@ -9,7 +9,7 @@ import type { JoinPlan, JoinType, OutputColumn } from './join.kernels.js';
 import { ExchangeNode, LogicalNode, StageNode } from './logical.js';
 import { MATERIALIZE } from './kernels.js';
 import { blockPlan } from './plan.js';
-import { isNumeric, StructType, sameType, typeName, type StructField } from './types.js';
+import { isNumeric, keyTypeError, StructType, sameType, typeName, type StructField } from './types.js';
 
 type JoinSpec = Pick<JoinPlan, 'leftKeys' | 'rightKeys' | 'how' | 'output' | 'fields'>;
 
@@ -26,6 +26,7 @@ const DEFAULT_BROADCAST_THRESHOLD = 10 * 1024 * 1024; // Spark's 10 MB
 class CollectedNode extends StageNode {
   get schema(): StructType { return this.child.schema; }
   constructor(readonly child: LogicalNode) { super(child.engine); }
+  numPartitions(): number { return 1; }
   protected async run(): Promise<string[][]> {
     const results = await this.engine.runJob<{ buffer: SharedArrayBuffer }>(MATERIALIZE, await this.child.plans());
     return [results.map((r) => this.engine.putBlock(r.buffer))];
@@ -35,6 +36,7 @@ class CollectedNode extends StageNode {
 class JoinNode extends LogicalNode {
   constructor(private readonly left: LogicalNode, private readonly right: LogicalNode, private readonly spec: JoinSpec,
     readonly schema: StructType, private readonly broadcastSide: 'left' | 'right' | null) { super(left.engine); }
+  numPartitions(): number { return (this.broadcastSide === 'left' ? this.right : this.left).numPartitions(); }
 
   protected async compute(): Promise<PartitionPlan[]> {
     const [lp, rp] = await Promise.all([this.left.plans(), this.right.plans()]);
@@ -71,7 +73,8 @@ export function join(left: DataFrame, right: DataFrame, on: string | string[] | 
   let l = left, r = right;
   leftKeys.forEach((lk, i) => {
     const a = ls.field(lk).type, b = rs.field(rightKeys[i]).type;
-    if (a.kind === 'vector' || b.kind === 'vector') throw new Error(`join: vector column '${a.kind === 'vector' ? lk : rightKeys[i]}' cannot be a join key`);
+    const err = keyTypeError('join', lk, a) ?? keyTypeError('join', rightKeys[i], b);
+    if (err) throw err;
     if (sameType(a, b)) return;
     if (!isNumeric(a) || !isNumeric(b)) throw new Error(`join: key '${lk}' is ${typeName(a)} on the left but '${rightKeys[i]}' is ${typeName(b)} on the right`);
     l = l.withColumn(lk, col(lk).cast('double'));

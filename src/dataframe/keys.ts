@@ -3,7 +3,7 @@
 // NaN, -0 equal to 0; null is a key of its own for grouping and matches nothing in a join.
 import type { RecordBatch } from 'apache-arrow';
 import { columnOf, validityBytes, type AnyData } from './batch.js';
-import type { DataType } from './types.js';
+import { keyTypeError, type DataType } from './types.js';
 
 /** Reads one key column as comparable JS values (numbers, strings, booleans as 0/1; null). */
 export function keyValues(data: AnyData, type: DataType, column: string): (number | string | null)[] {
@@ -40,8 +40,8 @@ export function keyValues(data: AnyData, type: DataType, column: string): (numbe
       }
       return out;
     }
-    case 'vector':
-      throw new Error(`Column '${column}' is a vector and cannot be used as a grouping, join or sort key`);
+    case 'vector': case 'array': case 'struct':
+      throw keyTypeError('key', column, type)!;
   }
 }
 

@@ -24,6 +24,9 @@ export abstract class LogicalNode {
 
   protected abstract compute(): Promise<PartitionPlan[]>;
 
+  /** How many partitions this node has, known without running anything (Spark's getNumPartitions). */
+  abstract numPartitions(): number;
+
   plans(): Promise<PartitionPlan[]> {
     return this.cache ? this.cache.plans(() => this.compute()) : this.compute();
   }
@@ -50,15 +53,17 @@ export abstract class LogicalNode {
 
 /** Partitions that already exist (blocks built by createDataFrame) or come from files. */
 export class SourceNode extends LogicalNode {
-  constructor(engine: EngineContext, readonly schema: StructType, private readonly source: () => Promise<PartitionPlan[]>,
-    private readonly bytes = Infinity) { super(engine); }
+  constructor(engine: EngineContext, readonly schema: StructType, private readonly partitions: number,
+    private readonly source: () => Promise<PartitionPlan[]>, private readonly bytes = Infinity) { super(engine); }
   protected compute(): Promise<PartitionPlan[]> { return this.source(); }
+  numPartitions(): number { return this.partitions; }
   protected override sourceBytes(): number { return this.bytes; }
 }
 
 export class ProjectNode extends LogicalNode {
   readonly schema: StructType;
   constructor(readonly child: LogicalNode, private readonly exprs: Expr[], schema: StructType) { super(child.engine); this.schema = schema; }
+  numPartitions(): number { return this.child.numPartitions(); }
   protected async compute(): Promise<PartitionPlan[]> {
     const fields = this.schema.fields as StructField[];
     return (await this.child.plans()).map((child): ProjectPlan => ({ kind: 'project', child, exprs: this.exprs, fields }));
@@ -67,16 +72,20 @@ export class ProjectNode extends LogicalNode {
 
 /** Appends columns computed by a registered mapper (see mappers.ts). */
 export class MapNode extends LogicalNode {
-  constructor(readonly child: LogicalNode, private readonly mapper: string, private readonly params: unknown, readonly schema: StructType) { super(child.engine); }
+  constructor(readonly child: LogicalNode, private readonly mapper: string, private readonly params: unknown, readonly schema: StructType,
+    private readonly stage: string | null = null) { super(child.engine); }
+  numPartitions(): number { return this.child.numPartitions(); }
   protected async compute(): Promise<PartitionPlan[]> {
     const fields = this.schema.fields as StructField[];
-    return (await this.child.plans()).map((child): MapPlan => ({ kind: 'map', child, mapper: this.mapper, params: this.params, fields }));
+    const stage = this.stage ? { stage: this.stage } : {};
+    return (await this.child.plans()).map((child): MapPlan => ({ kind: 'map', child, mapper: this.mapper, params: this.params, fields, ...stage }));
   }
 }
 
 export class FilterNode extends LogicalNode {
   get schema(): StructType { return this.child.schema; }
   constructor(readonly child: LogicalNode, private readonly cond: Expr) { super(child.engine); }
+  numPartitions(): number { return this.child.numPartitions(); }
   protected async compute(): Promise<PartitionPlan[]> {
     return (await this.child.plans()).map((child): FilterPlan => ({ kind: 'filter', child, cond: this.cond }));
   }
@@ -86,6 +95,7 @@ export class SampleNode extends LogicalNode {
   get schema(): StructType { return this.child.schema; }
   constructor(readonly child: LogicalNode, private readonly lb: number, private readonly ub: number,
     private readonly withReplacement: boolean, private readonly seed: number) { super(child.engine); }
+  numPartitions(): number { return this.child.numPartitions(); }
   protected async compute(): Promise<PartitionPlan[]> {
     return (await this.child.plans()).map((child, partition): SamplePlan => ({
       kind: 'sample', child, lb: this.lb, ub: this.ub, withReplacement: this.withReplacement, seed: this.seed, partition,
@@ -96,6 +106,7 @@ export class SampleNode extends LogicalNode {
 export class UnionNode extends LogicalNode {
   get schema(): StructType { return this.children[0].schema; }
   constructor(private readonly children: LogicalNode[]) { super(children[0].engine); }
+  numPartitions(): number { return this.children.reduce((s, c) => s + c.numPartitions(), 0); }
   protected async compute(): Promise<PartitionPlan[]> {
     return (await Promise.all(this.children.map((c) => c.plans()))).flat();
   }
@@ -105,6 +116,7 @@ export class UnionNode extends LogicalNode {
 export class CoalesceNode extends LogicalNode {
   get schema(): StructType { return this.child.schema; }
   constructor(readonly child: LogicalNode, private readonly n: number) { super(child.engine); }
+  numPartitions(): number { return Math.min(this.n, this.child.numPartitions()); }
   protected async compute(): Promise<PartitionPlan[]> {
     const plans = await this.child.plans();
     if (plans.length <= this.n) return plans;
@@ -141,6 +153,7 @@ export class ExchangeNode extends StageNode {
   readonly schema: StructType;
   constructor(readonly child: LogicalNode, private readonly kernel: string, protected params: unknown,
     private readonly n: number, schema?: StructType) { super(child.engine); this.schema = schema ?? child.schema; }
+  numPartitions(): number { return this.n; }
   protected async run(): Promise<string[][]> {
     const pieces = await this.engine.runJob<Pieces>(this.kernel, await this.child.plans(), { ...(this.params as object), n: this.n });
     const groups: string[][] = Array.from({ length: this.n }, () => []);
@@ -153,6 +166,7 @@ export class ExchangeNode extends StageNode {
 export class LimitNode extends StageNode {
   get schema(): StructType { return this.child.schema; }
   constructor(readonly child: LogicalNode, private readonly n: number) { super(child.engine); }
+  numPartitions(): number { return 1; }
   protected async run(): Promise<string[][]> {
     const plans = await this.child.plans();
     const ids: string[] = [];

@@ -16,6 +16,32 @@ export type ColumnMapper<P = any> = (batch: RecordBatch, params: P, ctx: TaskCon
 
 const mappers = new Map<string, ColumnMapper>();
 
+/** The pipeline stage whose transform is building DataFrames right now (see inStage). */
+let currentStage: string | null = null;
+
+/**
+ * Runs `build` (a stage's transform, which only describes work) so that the column mappers it adds
+ * carry `stage`: a failure inside one is then reported as that stage's, not the consuming kernel's.
+ */
+export function inStage<T>(stage: string, build: () => T): T {
+  const outer = currentStage;
+  currentStage = stage;
+  try {
+    return build();
+  } finally {
+    currentStage = outer;
+  }
+}
+
+export function currentStageLabel(): string | null { return currentStage; }
+
+/** An error thrown by a mapper, marked with the stage and columns it was computing. */
+export function mapperFailure(e: unknown, stage: string, columns: string[]): Error {
+  const err = e instanceof Error ? e : new Error(String(e));
+  if (!(err as { origin?: unknown }).origin) Object.assign(err, { origin: { stage, columns } });
+  return err;
+}
+
 export function registerMapper<P>(name: string, mapper: ColumnMapper<P>): string {
   mappers.set(name, mapper as ColumnMapper);
   return name;

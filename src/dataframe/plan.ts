@@ -2,7 +2,7 @@
 // DataFrame's lineage into one plan tree per partition; executors resolve each node kind here.
 import type { RecordBatch } from 'apache-arrow';
 import { registerInput, type TaskContext } from '../engine/kernels.js';
-import { getMapper } from './mappers.js';
+import { getMapper, mapperFailure, type MapperResult } from './mappers.js';
 import type { PartitionPlan } from '../engine/protocol.js';
 import { poisson, randomStream } from '../linalg/random.js';
 import { concatBatches, emptyBatch, makeBatch, takeRows, type AnyData } from './batch.js';
@@ -17,7 +17,11 @@ export interface FilterPlan extends PartitionPlan { kind: 'filter'; child: Parti
 export interface SamplePlan extends PartitionPlan { kind: 'sample'; child: PartitionPlan; lb: number; ub: number; withReplacement: boolean; seed: number; partition: number }
 export interface ConcatPlan extends PartitionPlan { kind: 'concat'; children: PartitionPlan[]; fields: StructField[] }
 /** Appends the columns a registered mapper computes from each batch (model transforms), optionally keeping only some rows. */
-export interface MapPlan extends PartitionPlan { kind: 'map'; child: PartitionPlan; mapper: string; params: unknown; fields: StructField[] }
+export interface MapPlan extends PartitionPlan {
+  kind: 'map'; child: PartitionPlan; mapper: string; params: unknown; fields: StructField[];
+  /** The stage (uid) whose transform added this mapper, for error reports; the mapper's name otherwise. */
+  stage?: string;
+}
 export interface EmptyPlan extends PartitionPlan { kind: 'empty'; fields: StructField[] }
 
 export const blockPlan = (id: string): BlockPlan => ({ kind: 'block', id });
@@ -64,8 +68,14 @@ registerInput('sample', async (plan, ctx: TaskContext) => {
 registerInput('map', async (plan, ctx) => {
   const p = plan as MapPlan;
   const input = await ctx.compute(p.child);
-  const { columns, rows } = await getMapper(p.mapper)(input, p.params, ctx);
   const schema = new StructType(p.fields);
+  let result: MapperResult;
+  try {
+    result = await getMapper(p.mapper)(input, p.params, ctx);
+  } catch (e) {
+    throw mapperFailure(e, p.stage ?? `mapper '${p.mapper}'`, schema.fieldNames.slice(input.numCols));
+  }
+  const { columns, rows } = result;
   const base = rows ? takeRows(schemaOf(input), input, rows) : input;
   const n = rows ? rows.length : input.numRows;
   for (const c of columns) {

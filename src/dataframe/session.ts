@@ -125,7 +125,8 @@ export class Session implements SessionLike {
   }
 
   private fromArrow(table: Table, numPartitions: number): DataFrame {
-    const batches = table.batches.map((b) => normalizeArrowBatch(b));
+    let firstRow = 0;
+    const batches = table.batches.map((b) => { const out = normalizeArrowBatch(b, firstRow); firstRow += b.numRows; return out; });
     const schema = batches.length ? fromArrowSchema(batches[0].schema) : fromArrowSchema(table.schema);
     const total = table.numRows;
     const whole = batches.length === 1 ? batches[0] : null;
@@ -140,7 +141,7 @@ export class Session implements SessionLike {
   private fromBatches(schema: StructType, batches: RecordBatch[]): DataFrame {
     const ids = batches.map((b) => this.engine.putBlock(batchToShared(b)));
     const bytes = ids.reduce((s, id) => s + this.engine.blockBytesOf(id), 0);
-    const node = new SourceNode(this.engine, schema, async () => ids.map(blockPlan), bytes);
+    const node = new SourceNode(this.engine, schema, ids.length, async () => ids.map(blockPlan), bytes);
     this.engine.holdBlocks(node, ids);
     return new DataFrame(this, node);
   }

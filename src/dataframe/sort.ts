@@ -4,7 +4,7 @@ import { Column, col, SortOrder, exprName } from './column.js';
 import type { DataFrame } from './dataframe.js';
 import { ExchangeNode, LogicalNode } from './logical.js';
 import { compareKeys, RANGE_PARTITION, SORT_SAMPLE, type SortKey, type SortPlan } from './sort.kernels.js';
-import type { StructType } from './types.js';
+import { keyTypeError, type StructType } from './types.js';
 
 const SAMPLE_PER_PARTITION = 100; // Spark samples ~20 per output partition (×3 oversampling); a little more is cheap
 
@@ -30,6 +30,7 @@ class RangeExchangeNode extends ExchangeNode {
 class SortNode extends LogicalNode {
   get schema(): StructType { return this.child.schema; }
   constructor(private readonly child: LogicalNode, private readonly keys: SortKey[]) { super(child.engine); }
+  numPartitions(): number { return this.child.numPartitions(); }
   protected async compute(): Promise<PartitionPlan[]> {
     return (await this.child.plans()).map((child): SortPlan => ({ kind: 'sortLocal', child, keys: this.keys }));
   }
@@ -53,7 +54,8 @@ export function orderBy(df: DataFrame, cols: (string | Column | SortOrder)[], op
     if (o.expr.op === 'col') column = o.expr.name;
     else { column = `__sort${i}`; source = source.withColumn(column, new Column(o.expr)); }
     const t = source.schema.field(column).type;
-    if (t.kind === 'vector') throw new Error(`orderBy: cannot sort by vector column '${exprName(o.expr)}'`);
+    const err = keyTypeError('orderBy', exprName(o.expr), t);
+    if (err) throw err;
     return { column, ascending: o.ascending, nullsFirst: o.nullsFirst };
   });
   const n = Math.max(1, df.session.defaultParallelism);

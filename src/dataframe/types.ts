@@ -10,7 +10,14 @@ export type AtomicTypeName = 'double' | 'int' | 'long' | 'boolean' | 'string';
 export type DataType =
   | { kind: AtomicTypeName }
   | { kind: 'vector'; encoding: 'dense'; size: number }
-  | { kind: 'vector'; encoding: 'sparse' };
+  | { kind: 'vector'; encoding: 'sparse' }
+  | ArrayDataType
+  | StructDataType;
+
+/** Spark's ArrayType: an Arrow List of the element type. */
+export interface ArrayDataType { kind: 'array'; elementType: DataType; containsNull: boolean }
+/** Spark's StructType as a column type: an Arrow Struct of named fields (plain data, so plans can carry it). */
+export interface StructDataType { kind: 'struct'; fields: readonly StructField[] }
 
 export const DoubleType: DataType = { kind: 'double' };
 export const IntegerType: DataType = { kind: 'int' };
@@ -19,6 +26,8 @@ export const BooleanType: DataType = { kind: 'boolean' };
 export const StringType: DataType = { kind: 'string' };
 export const denseVectorType = (size: number): DataType => ({ kind: 'vector', encoding: 'dense', size });
 export const SparseVectorType: DataType = { kind: 'vector', encoding: 'sparse' };
+export const arrayType = (elementType: DataType, containsNull = true): ArrayDataType => ({ kind: 'array', elementType, containsNull });
+export const structType = (fields: readonly StructField[]): StructDataType => ({ kind: 'struct', fields });
 
 export interface StructField {
   name: string;
@@ -54,30 +63,72 @@ export class StructType {
 
   toString(): string { return `StructType(${this.fields.map((f) => `${f.name}: ${typeName(f.type)}`).join(', ')})`; }
 
-  /** Spark's printSchema tree. */
+  /** Spark's printSchema tree (StructType.treeString): nested arrays and structs indented under their column. */
   treeString(): string {
     const lines = ['root'];
-    for (const f of this.fields) lines.push(` |-- ${f.name}: ${typeName(f.type)} (nullable = ${f.nullable})`);
+    treeLines(this.fields, ' |', lines);
     return lines.join('\n') + '\n';
   }
+}
+
+/** Spark's buildFormattedString: a field line, then its type's children one level deeper. */
+function treeLines(fields: readonly StructField[], prefix: string, out: string[]): void {
+  for (const f of fields) {
+    out.push(`${prefix}-- ${f.name}: ${treeTypeName(f.type)} (nullable = ${f.nullable})`);
+    typeTreeLines(f.type, `${prefix}    |`, out);
+  }
+}
+
+function typeTreeLines(t: DataType, prefix: string, out: string[]): void {
+  if (t.kind === 'struct') treeLines(t.fields, prefix, out);
+  else if (t.kind === 'array') {
+    out.push(`${prefix}-- element: ${treeTypeName(t.elementType)} (containsNull = ${t.containsNull})`);
+    typeTreeLines(t.elementType, `${prefix}    |`, out);
+  }
+}
+
+/** Spark's DataType.typeName, as printSchema shows it ("integer", not "int"). */
+function treeTypeName(t: DataType): string {
+  return t.kind === 'int' ? 'integer' : t.kind;
 }
 
 export function unknownColumn(name: string, schema: StructType): Error {
   return new Error(`Column '${name}' does not exist. Available columns: [${schema.fieldNames.join(', ')}]`);
 }
 
+/** A type's short name: its kind, `array<int>` or `struct<item:int,rating:double>` (Spark's simpleString shape). */
 export function typeName(t: DataType): string {
-  return t.kind === 'vector' ? 'vector' : t.kind;
+  switch (t.kind) {
+    case 'array': return `array<${typeName(t.elementType)}>`;
+    case 'struct': return `struct<${t.fields.map((f) => `${f.name}:${typeName(f.type)}`).join(',')}>`;
+    default: return t.kind;
+  }
 }
 
 export const isNumeric = (t: DataType): boolean => t.kind === 'double' || t.kind === 'int' || t.kind === 'long';
 export const isVector = (t: DataType): t is Extract<DataType, { kind: 'vector' }> => t.kind === 'vector';
+export const isNested = (t: DataType): t is ArrayDataType | StructDataType => t.kind === 'array' || t.kind === 'struct';
 
+/**
+ * Why a column cannot be a grouping, join, sort or distinct key (vectors, arrays and structs have
+ * no order or hash here yet), as an error naming the operation and the column; null when it can.
+ */
+export function keyTypeError(op: string, column: string, t: DataType): Error | null {
+  if (t.kind !== 'vector' && !isNested(t)) return null;
+  return new Error(`${op}: column '${column}' is ${t.kind === 'vector' ? 'a vector' : `of type ${typeName(t)}`} and cannot be used as a key ` +
+    '(grouping, join, sort and distinct keys must be numbers, strings or booleans)');
+}
+
+/** Same type up to nullability (as Spark's sameType): vectors by encoding and size, nested types by their parts. */
 export function sameType(a: DataType, b: DataType): boolean {
   if (a.kind !== b.kind) return false;
   if (a.kind === 'vector' && b.kind === 'vector') {
     if (a.encoding !== b.encoding) return false;
     return a.encoding === 'sparse' || a.size === (b as { size: number }).size;
+  }
+  if (a.kind === 'array' && b.kind === 'array') return sameType(a.elementType, b.elementType);
+  if (a.kind === 'struct' && b.kind === 'struct') {
+    return a.fields.length === b.fields.length && a.fields.every((f, i) => f.name === b.fields[i].name && sameType(f.type, b.fields[i].type));
   }
   return true;
 }
@@ -113,6 +164,9 @@ export function toArrowType(t: DataType): ArrowType {
       return t.encoding === 'dense'
         ? new FixedSizeList(t.size, new Field('item', new Float64(), false))
         : sparseStruct();
+    // 'element' is the list child's name Spark's Parquet writer and Arrow conversion use.
+    case 'array': return new List(new Field('element', toArrowType(t.elementType), t.containsNull));
+    case 'struct': return new Struct(t.fields.map((f) => new Field(f.name, toArrowType(f.type), f.nullable)));
   }
 }
 
@@ -133,13 +187,17 @@ export function fromArrowType(t: ArrowType, column: string): DataType {
       break;
     }
     case Type.Struct: {
-      const names = (t as Struct).children.map((c) => c.name).join(',');
-      if (names === 'size,indices,values') return SparseVectorType;
-      break;
+      const children = (t as Struct).children;
+      if (children.map((c) => c.name).join(',') === 'size,indices,values') return SparseVectorType;
+      return structType(children.map((c) => ({ name: c.name, type: fromArrowType(c.type, `${column}.${c.name}`), nullable: c.nullable })));
+    }
+    case Type.List: {
+      const child = (t as List).children[0];
+      return arrayType(fromArrowType(child.type, `${column}.${child.name}`), child.nullable);
     }
   }
   throw new Error(`Column '${column}' has Arrow type ${t} which Quiver does not support ` +
-    `(supported: floating point, integers, bool, utf8, FixedSizeList<float64> and sparse vector structs)`);
+    `(supported: floating point, integers, bool, utf8, FixedSizeList<float64>, sparse vector structs, lists and structs of these)`);
 }
 
 export function toArrowSchema(schema: StructType): Schema {

@@ -12,6 +12,7 @@ import { Column, exprName, type Expr } from './column.js';
 import type { DataFrame } from './dataframe.js';
 import { HASH_PARTITION } from './exchange.kernels.js';
 import { resolveExpr } from './expr.js';
+import { exprJson } from './literal.js';
 import { ExchangeNode, LogicalNode } from './logical.js';
 import type { SortKey } from './sort.kernels.js';
 import { isNumeric, StructType, typeName, type DataType, type StructField } from './types.js';
@@ -23,6 +24,7 @@ import type { WindowExprPlan, WindowPlan } from './window.kernels.js';
 class WindowNode extends LogicalNode {
   constructor(private readonly child: LogicalNode, private readonly spec: Pick<WindowPlan, 'partitionBy' | 'orderBy' | 'exprs'>,
     readonly schema: StructType) { super(child.engine); }
+  numPartitions(): number { return this.child.numPartitions(); }
   protected async compute(): Promise<PartitionPlan[]> {
     const fields = this.schema.fields as StructField[];
     return (await this.child.plans()).map((child): WindowPlan => ({ kind: 'window', child, ...this.spec, fields }));
@@ -60,9 +62,9 @@ export function withWindowColumns(df: DataFrame, exprs: readonly Expr[]): DataFr
   const columnFor = (e: Expr, what: string): string => {
     if ([...columnRefs(e, new Set())].some(isWindowPlaceholder)) throw new Error(`window: window functions cannot be nested; compute the inner one with withColumn first`);
     const t = resolveExpr(e, df.schema); // throws naming an unknown column
-    if (t.kind === 'vector' && what !== 'input') throw new Error(`window: cannot ${what} vector column '${exprName(e)}'`);
+    if ((t.kind === 'vector' || t.kind === 'array' || t.kind === 'struct') && what !== 'input') throw new Error(`window: cannot ${what} ${t.kind} column '${exprName(e)}'`);
     if (e.op === 'col') return e.name;
-    const key = JSON.stringify(e);
+    const key = exprJson(e);
     let name = temps.get(key);
     if (name === undefined) {
       name = `__window_in${temps.size}`;

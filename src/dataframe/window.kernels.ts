@@ -10,6 +10,7 @@ import {
   booleanData, columnOf, concatColumn, makeBatch, primitiveData, takeColumn, takeRows, utf8Data, validityBytes, type AnyData,
 } from './batch.js';
 import type { Literal } from './column.js';
+import { longFromDouble } from './int64.js';
 import { keyValues, readKeys } from './keys.js';
 import { schemaOf } from './plan.js';
 import { compareKeys, type SortKey } from './sort.kernels.js';
@@ -197,7 +198,7 @@ function slidingExtreme(values: Value[], lo: Int32Array, hi: Int32Array, max: bo
 }
 
 function longData(values: Float64Array, valid: Uint8Array | null): AnyData {
-  return primitiveData({ kind: 'long' }, BigInt64Array.from(values, (v) => BigInt(Math.round(v))), valid);
+  return primitiveData({ kind: 'long' }, BigInt64Array.from(values, (v) => longFromDouble(Math.round(v))), valid);
 }
 
 /** A one-row column holding a literal (lag/lead defaults), of the input's type. */
@@ -208,7 +209,7 @@ function literalColumn(type: DataType, v: Exclude<Literal, null>): AnyData {
     case 'long': return primitiveData(type, BigInt64Array.of(BigInt(Number(v))), null);
     case 'boolean': return booleanData(Uint8Array.of(v ? 1 : 0), null, 1);
     case 'string': return utf8Data([String(v)]);
-    case 'vector': throw new Error('lag/lead: a vector column cannot have a default value');
+    case 'vector': case 'array': case 'struct': throw new Error(`lag/lead: a ${type.kind} column cannot have a default value`);
   }
 }
 

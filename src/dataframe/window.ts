@@ -5,6 +5,7 @@
 // references placeholders its DataFrame lacks, window-plan.ts computes them first.
 import { Column, exprName, SortOrder, toColumn, type Expr, type Literal } from './column.js';
 import { aggName } from './aggregates.js';
+import { exprJson, parseExprJson } from './literal.js';
 
 /** A frame: ROWS (offsets in rows) or RANGE (offsets in order-key units); null = unbounded. */
 export interface WindowFrame { type: 'rows' | 'range'; start: number | null; end: number | null }
@@ -31,7 +32,9 @@ export interface WindowCall {
 // Spark's JVM bounds are Long.MinValue/MaxValue; anything at or beyond them is unbounded too.
 const LONG_LIMIT = 2 ** 63 - 1;
 
+/** @inline */
 type ColumnArg = string | Column;
+/** @inline */
 type OrderArg = string | Column | SortOrder;
 const flat = <T>(args: (T | T[])[]): T[] => args.flatMap((a) => (Array.isArray(a) ? a : [a]));
 
@@ -118,12 +121,9 @@ export function windowColumn(fn: string, input: Column | null, window: WindowSpe
 
 export const WINDOW_PREFIX = '__window';
 
-// JSON has no NaN/Infinity; literals may hold them (lag's default, lit(NaN) inputs).
-const replacer = (_: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? { $number: String(v) } : v);
-const reviver = (_: string, v: unknown) => (v !== null && typeof v === 'object' && '$number' in v ? Number((v as { $number: string }).$number) : v);
-
-export function encodeCall(call: WindowCall): string { return WINDOW_PREFIX + JSON.stringify(call, replacer); }
-export function decodeCall(name: string): WindowCall { return JSON.parse(name.slice(WINDOW_PREFIX.length), reviver) as WindowCall; }
+// Literals may hold NaN, ±Infinity or -0 (lag's default, lit(NaN) inputs): literal.ts keeps them.
+export function encodeCall(call: WindowCall): string { return WINDOW_PREFIX + exprJson(call); }
+export function decodeCall(name: string): WindowCall { return parseExprJson(name.slice(WINDOW_PREFIX.length)) as WindowCall; }
 export const isWindowPlaceholder = (name: string): boolean => name.startsWith(`${WINDOW_PREFIX}{`);
 
 /** Spark's default frame: RANGE UNBOUNDED PRECEDING .. CURRENT ROW when ordered, else the whole partition. */

@@ -34,7 +34,7 @@ export class InlineExecutor implements Executor {
         results.push(structuredClone(value));
       } catch (e) {
         const err = toTaskError(e);
-        throw new TaskFailure(spec.kernel, spec.partition.index, 1, err.message, err.stack);
+        throw new TaskFailure(spec.kernel, spec.partition.index, 1, err.message, err.stack, err.origin);
       } finally {
         this.payloads.releasePlan(prepared.blocks);
       }

@@ -23,7 +23,10 @@ export type DriverMessage =
   | { type: 'drop'; blocks: string[]; broadcasts: string[] }
   | { type: 'import'; modules: string[] };
 
-export interface TaskError { name: string; message: string; stack?: string }
+export interface TaskError { name: string; message: string; stack?: string; origin?: ErrorOrigin }
+
+/** The pipeline stage whose column mapper failed inside a task (the task's kernel only consumed its output). */
+export interface ErrorOrigin { stage: string; columns: string[] }
 
 export type ExecutorMessage =
   | { type: 'ready' }

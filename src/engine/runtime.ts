@@ -53,7 +53,10 @@ export class ExecutorRuntime {
 }
 
 export function toTaskError(e: unknown): TaskError {
-  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
+  if (e instanceof Error) {
+    const origin = (e as { origin?: TaskError['origin'] }).origin;
+    return { name: e.name, message: e.message, stack: e.stack, ...(origin ? { origin } : {}) };
+  }
   return { name: 'Error', message: String(e) };
 }
 

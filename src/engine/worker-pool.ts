@@ -198,7 +198,7 @@ export class WorkerPool implements Executor {
       } else {
         // An exception inside a kernel is deterministic (bad input, a bug): fail at once.
         const spec = job.tasks[index];
-        this.fail(job, new TaskFailure(spec.kernel, spec.partition.index, attempt + 1, msg.error.message, msg.error.stack));
+        this.fail(job, new TaskFailure(spec.kernel, spec.partition.index, attempt + 1, msg.error.message, msg.error.stack, msg.error.origin));
       }
     }
     this.dispatch();

@@ -14,12 +14,10 @@ import { loadStage, registerStage, type LoadOptions } from '../persistence/index
 import { Evaluator } from './evaluator.js';
 
 const metricNames = ['areaUnderROC', 'areaUnderPR'] as const;
+export type BinaryMetricName = (typeof metricNames)[number];
 
 export class BinaryClassificationEvaluator extends withParams(Evaluator, {
-  metricName: ParamSpec.string('metric name in evaluation (areaUnderROC|areaUnderPR)', {
-    default: 'areaUnderROC',
-    validator: ParamValidators.inArray<string>(metricNames),
-  }),
+  metricName: ParamSpec.choice('metric name in evaluation (areaUnderROC|areaUnderPR)', metricNames, { default: 'areaUnderROC' }),
   numBins: ParamSpec.int(
     'Number of bins to down-sample the curves (ROC curve, PR curve) in area computation. ' +
       'If 0, no down-sampling will occur. Must be >= 0.',

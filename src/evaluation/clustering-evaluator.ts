@@ -17,13 +17,10 @@ import { addInto } from '../engine/aggregate.js';
 const distanceMeasures = ['squaredEuclidean', 'cosine'] as const;
 
 export class ClusteringEvaluator extends withParams(Evaluator, {
-  metricName: ParamSpec.string('metric name in evaluation (silhouette)', {
-    default: 'silhouette',
-    validator: ParamValidators.inArray<string>(['silhouette']),
-  }),
-  distanceMeasure: ParamSpec.string(
+  metricName: ParamSpec.choice('metric name in evaluation (silhouette)', ['silhouette'], { default: 'silhouette' }),
+  distanceMeasure: ParamSpec.choice(
     `distance measure in evaluation. Supported options: ${distanceMeasures.map((m) => `'${m}'`).join(', ')}`,
-    { default: 'squaredEuclidean', validator: ParamValidators.inArray<string>(distanceMeasures) },
+    distanceMeasures, { default: 'squaredEuclidean' },
   ),
   predictionCol,
   featuresCol,

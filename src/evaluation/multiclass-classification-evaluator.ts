@@ -17,13 +17,11 @@ const metricNames = [
   'weightedFMeasure', 'truePositiveRateByLabel', 'falsePositiveRateByLabel', 'precisionByLabel', 'recallByLabel',
   'fMeasureByLabel', 'logLoss', 'hammingLoss',
 ] as const;
+export type MulticlassMetricName = (typeof metricNames)[number];
 const byLabel = metricNames.filter((m) => m.endsWith('ByLabel'));
 
 export class MulticlassClassificationEvaluator extends withParams(Evaluator, {
-  metricName: ParamSpec.string(`metric name in evaluation (${metricNames.join('|')})`, {
-    default: 'f1',
-    validator: ParamValidators.inArray<string>(metricNames),
-  }),
+  metricName: ParamSpec.choice(`metric name in evaluation (${metricNames.join('|')})`, metricNames, { default: 'f1' }),
   metricLabel: ParamSpec.double(
     `The class whose metric will be computed in (${byLabel.join('|')}). Must be >= 0. The default value is 0.`,
     { default: 0, validator: ParamValidators.gtEq(0) },

@@ -12,12 +12,10 @@ import { RegressionMetrics } from './regression-metrics.js';
 import { REGRESSION_SUMS, mergeRegressionSums, zeroRegressionSums, type RegressionParams } from './regression.kernels.js';
 
 const metricNames = ['mse', 'rmse', 'r2', 'mae', 'var'] as const;
+export type RegressionMetricName = (typeof metricNames)[number];
 
 export class RegressionEvaluator extends withParams(Evaluator, {
-  metricName: ParamSpec.string(`metric name in evaluation (${metricNames.join('|')})`, {
-    default: 'rmse',
-    validator: ParamValidators.inArray<string>(metricNames),
-  }),
+  metricName: ParamSpec.choice(`metric name in evaluation (${metricNames.join('|')})`, metricNames, { default: 'rmse' }),
   throughOrigin: ParamSpec.boolean('Whether the regression is through the origin.', { default: false }),
   predictionCol,
   labelCol,

@@ -110,9 +110,12 @@ export function attributeGroupOf(field: StructField): AttributeGroup | undefined
     if (Array.isArray(list)) for (const a of list) attributes.push(attributeFromJson(a as Json, type));
   }
   attributes.sort((a, b) => (a.index ?? 0) - (b.index ?? 0));
+  // Spark's AttributeGroup.size: num_attrs, else the number of attributes listed (Spark lists every
+  // one, numeric included, and writes num_attrs only when it lists none; Quiver writes num_attrs always).
+  const size = typeof m.num_attrs === 'number' ? m.num_attrs : attributes.length > 0 ? attributes.length : undefined;
   return {
     ...(typeof m.name === 'string' ? { name: m.name } : {}),
-    ...(typeof m.num_attrs === 'number' ? { numAttributes: m.num_attrs } : {}),
+    ...(size !== undefined ? { numAttributes: size } : {}),
     attributes,
   };
 }

@@ -1,5 +1,6 @@
 // Feature transformers (Spark's org.apache.spark.ml.feature) and the ML attributes they read and write.
 export { VectorAssembler } from './vector-assembler.js';
+export { VectorSizeHint } from './vector-size-hint.js';
 export { StandardScaler, StandardScalerModel } from './standard-scaler.js';
 export { StringIndexer, StringIndexerModel, STRING_ORDER_TYPES, type StringOrderType } from './string-indexer.js';
 export { OneHotEncoder, OneHotEncoderModel } from './one-hot-encoder.js';

@@ -6,13 +6,19 @@ import type { Params } from '../pipeline/params.js';
 
 /** Spark's `catalogString` of a type, as its error messages print it. */
 export function catalogString(t: DataType): string {
-  return t.kind === 'long' ? 'bigint' : t.kind;
+  switch (t.kind) {
+    case 'long': return 'bigint';
+    case 'array': return `array<${catalogString(t.elementType)}>`;
+    case 'struct': return `struct<${t.fields.map((f) => `${f.name}:${catalogString(f.type)}`).join(',')}>`;
+    default: return t.kind;
+  }
 }
 
 /** The scalar kinds a column mapper reads (the physical encoding of each input column). */
 export type ColumnKind = 'double' | 'int' | 'long' | 'boolean' | 'string' | 'dense' | 'sparse';
 
 export function columnKind(t: DataType): ColumnKind {
+  if (t.kind === 'array' || t.kind === 'struct') throw new Error(`a ${catalogString(t)} column cannot be read by a feature stage`);
   return t.kind === 'vector' ? t.encoding : t.kind;
 }
 

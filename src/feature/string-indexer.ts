@@ -26,10 +26,10 @@ const indexerParams = {
     doc: 'How to handle invalid data (unseen labels or NULL values). Options are \'skip\' (filter out rows with ' +
       "invalid data), error (throw an error), or 'keep' (put invalid data in a special additional bucket, at index numLabels).",
   }),
-  stringOrderType: ParamSpec.string(
+  stringOrderType: ParamSpec.choice(
     'How to order labels of string column. The first label after ordering is assigned an index of 0. ' +
       `Supported options: ${STRING_ORDER_TYPES.join(', ')}.`,
-    { default: 'frequencyDesc', validator: ParamValidators.inArray<string>([...STRING_ORDER_TYPES]) },
+    STRING_ORDER_TYPES, { default: 'frequencyDesc' },
   ),
 };
 

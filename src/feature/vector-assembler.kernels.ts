@@ -27,14 +27,14 @@ type Input =
 const NULL_ERROR = 'Encountered null while assembling a row with handleInvalid = "error". Consider removing nulls from dataset or using handleInvalid = "keep" or "skip".';
 const NAN_ERROR = 'Encountered NaN while assembling a row with handleInvalid = "error". Consider removing NaNs from dataset or using handleInvalid = "keep" or "skip".';
 
-/** 'null', 'nan' or '' for the first invalid input of row r, in column order (as Spark meets them). */
-function invalidAt(inputs: Input[], r: number): '' | 'null' | 'nan' {
+/** The first invalid input of row r, in column order (as Spark meets them), or null when the row is valid. */
+function invalidAt(inputs: Input[], r: number): { what: 'null' | 'nan'; column: string } | null {
   for (const input of inputs) {
     const valid = input.col.valid;
-    if (valid && !valid[r]) return 'null';
-    if (input.kind === 'scalar' && input.canBeNaN && Number.isNaN(input.col.values[r])) return 'nan';
+    if (valid && !valid[r]) return { what: 'null', column: input.name };
+    if (input.kind === 'scalar' && input.canBeNaN && Number.isNaN(input.col.values[r])) return { what: 'nan', column: input.name };
   }
-  return '';
+  return null;
 }
 
 function sizeMismatch(input: { name: string; size: number }, actual: number): Error {
@@ -55,12 +55,13 @@ export const VECTOR_ASSEMBLER = registerMapper<AssemblerParams>('feature.vectorA
   let rows: Int32Array | undefined;
   if (p.handleInvalid === 'skip') {
     const kept: number[] = [];
-    for (let r = 0; r < n; r++) if (invalidAt(inputs, r) === '') kept.push(r);
+    for (let r = 0; r < n; r++) if (invalidAt(inputs, r) === null) kept.push(r);
     if (kept.length < n) rows = Int32Array.from(kept);
   } else if (p.handleInvalid === 'error') {
     for (let r = 0; r < n; r++) {
       const bad = invalidAt(inputs, r);
-      if (bad) throw new Error(bad === 'null' ? NULL_ERROR : NAN_ERROR);
+      // Spark's message, then which input column and row (of this partition) held the value.
+      if (bad) throw new Error(`${bad.what === 'null' ? NULL_ERROR : NAN_ERROR} (input column '${bad.column}', row ${r} of the partition)`);
     }
   }
   const m = rows ? rows.length : n;

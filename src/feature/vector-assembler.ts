@@ -43,17 +43,21 @@ export class VectorAssembler extends withParams(Transformer, {
     this.setParamsFromObject(params);
   }
 
+  /**
+   * The output column. As Spark's, this checks types only: under 'keep' a vector input whose size is
+   * still unknown (an estimator's output inside Pipeline.fit, sized once fitted) fails at transform.
+   */
   transformSchema(schema: StructType): StructType {
-    return schema.add(this.plan(schema).field);
+    return schema.add(this.plan(schema, false).field);
   }
 
   protected transformImpl(df: DataFrame): DataFrame {
-    const { field, params } = this.plan(df.schema);
+    const { field, params } = this.plan(df.schema, true);
     return df.withMappedColumns(VECTOR_ASSEMBLER, params, [field]);
   }
 
   /** The output field (type, attributes) and the mapper's parameters for an input schema. */
-  private plan(schema: StructType): { field: StructField; params: AssemblerParams } {
+  private plan(schema: StructType, forTransform: boolean): { field: StructField; params: AssemblerParams } {
     const out = this.getOutputCol();
     const fields = this.getInputCols().map((name) => schema.field(name));
     const unsupported = fields
@@ -68,8 +72,8 @@ export class VectorAssembler extends withParams(Transformer, {
       kind: columnKind(f.type),
       size: f.type.kind === 'vector' ? vectorSizeOf(f) ?? -1 : 1,
     }));
-    if (mode === 'keep' && inputs.some((i) => i.size < 0)) {
-      const vectorCols = fields.filter((f) => f.type.kind === 'vector').map((f) => f.name);
+    if (forTransform && mode === 'keep' && inputs.some((i) => i.size < 0)) {
+      const vectorCols = fields.filter((f) => f.type.kind === 'vector').map((f) => f.name); // Spark lists every vector input
       throw new Error('Can not infer column lengths with handleInvalid = "keep". Consider using VectorSizeHint ' +
         `to add metadata for columns: [${vectorCols.join(', ')}].`);
     }

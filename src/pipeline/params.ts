@@ -1,6 +1,6 @@
 import { Param, ParamKinds, type JsonValue, type ParamKind } from './param.js';
 import { ParamMap, type AnyParam, type AnyParamPair } from './params-map.js';
-import type { Validator } from './params-validators.js';
+import { ParamValidators, type Validator } from './params-validators.js';
 import { Identifiable } from './uid.js';
 
 export interface ParamOptions<T> {
@@ -51,7 +51,33 @@ export class ParamSpec<T> {
     new ParamSpec(ParamKinds.intArray, doc, options);
   static doubleArrayArray = (doc: string, options?: ParamOptions<readonly (readonly number[])[]>) =>
     new ParamSpec(ParamKinds.doubleArrayArray, doc, options);
+
+  /**
+   * A string param that takes one of `choices`: its TypeScript type is their union, so a typo
+   * (`handleInvalid: 'skp'`) fails to compile; JavaScript callers get the validator's error.
+   */
+  static choice<const T extends string>(doc: string, choices: readonly T[], options: { default?: NoInfer<T> } = {}): ParamSpec<T> {
+    return new ParamSpec(ParamKinds.string as ParamKind<string> as ParamKind<T>, doc, {
+      ...(options.default !== undefined ? { default: options.default } : {}),
+      validator: ParamValidators.inArray<T>(choices),
+    });
+  }
+
+  /**
+   * A choice Spark matches case-insensitively (impurity, lossType, family, coldStartStrategy): the
+   * type admits each choice in lower, upper and capitalised case; any case passes at run time.
+   */
+  static caseInsensitiveChoice<const T extends string>(doc: string, choices: readonly T[], options: { default?: NoInfer<T> } = {}): ParamSpec<AnyCase<T>> {
+    return new ParamSpec(ParamKinds.string as ParamKind<string> as ParamKind<AnyCase<T>>, doc, {
+      ...(options.default !== undefined ? { default: options.default } : {}),
+      validator: ParamValidators.custom((v: string) => (choices as readonly string[]).includes(v.toLowerCase()),
+        `one of [${choices.join(', ')}] (case-insensitive)`),
+    });
+  }
 }
+
+/** A string in the spellings a case-insensitive choice is usually written in: 'gini', 'GINI', 'Gini'. */
+export type AnyCase<T extends string> = T | Uppercase<T> | Capitalize<T>;
 
 /** The uid the next `Params` constructed must take; see `constructWithUid`. */
 let pendingUid: string | undefined;

@@ -11,7 +11,7 @@ import { ParamSpec } from './params.js';
 import { ParamValidators } from './params-validators.js';
 import type { Param } from './param.js';
 
-const { gt, gtEq, inRange, inArray, custom } = ParamValidators;
+const { gt, gtEq, inRange, custom } = ParamValidators;
 
 // ---- Columns ----
 
@@ -97,9 +97,8 @@ export const relativeError = ParamSpec.double(
   'the relative target precision for the approximate quantile algorithm. Must be in the range [0, 1]',
   { default: 0.001, validator: inRange(0, 1) },
 );
-export const distanceMeasure = ParamSpec.string(
-  "The distance measure. Supported options: 'euclidean' and 'cosine'",
-  { default: 'euclidean', validator: inArray(['euclidean', 'cosine']) },
+export const distanceMeasure = ParamSpec.choice(
+  "The distance measure. Supported options: 'euclidean' and 'cosine'", ['euclidean', 'cosine'], { default: 'euclidean' },
 );
 export const numFeatures = ParamSpec.int('Number of features. Should be greater than 0', {
   default: 262144,
@@ -142,28 +141,22 @@ export function seed(sparkClassName: string): ParamSpec<number> {
 }
 
 /** Options differ per stage (e.g. ['skip', 'error', 'keep']); the default is 'error' when allowed. */
-export function handleInvalid(
-  options: readonly string[],
-  { doc, default: defaultValue }: { doc?: string; default?: string } = {},
-): ParamSpec<string> {
-  return ParamSpec.string(doc ?? `how to handle invalid entries. Supported options: ${options.join(', ')}`, {
-    default: defaultValue ?? (options.includes('error') ? 'error' : undefined),
-    validator: inArray(options),
+export function handleInvalid<const O extends string>(
+  options: readonly O[],
+  { doc, default: defaultValue }: { doc?: string; default?: NoInfer<O> } = {},
+): ParamSpec<O> {
+  const fallback = (options as readonly string[]).includes('error') ? ('error' as O) : undefined;
+  return ParamSpec.choice(doc ?? `how to handle invalid entries. Supported options: ${options.join(', ')}`, options, {
+    default: defaultValue ?? fallback,
   });
 }
 
-export function solver(options: readonly string[], defaultValue?: string): ParamSpec<string> {
-  return ParamSpec.string(`the solver algorithm for optimization. Supported options: ${options.join(', ')}`, {
-    default: defaultValue,
-    validator: inArray(options),
-  });
+export function solver<const O extends string>(options: readonly O[], defaultValue?: NoInfer<O>): ParamSpec<O> {
+  return ParamSpec.choice(`the solver algorithm for optimization. Supported options: ${options.join(', ')}`, options, { default: defaultValue });
 }
 
-export function loss(options: readonly string[], defaultValue?: string): ParamSpec<string> {
-  return ParamSpec.string(`the loss function to optimize. Supported options: ${options.join(', ')}`, {
-    default: defaultValue,
-    validator: inArray(options),
-  });
+export function loss<const O extends string>(options: readonly O[], defaultValue?: NoInfer<O>): ParamSpec<O> {
+  return ParamSpec.choice(`the loss function to optimize. Supported options: ${options.join(', ')}`, options, { default: defaultValue });
 }
 
 // ---- Helpers ----

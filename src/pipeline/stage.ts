@@ -2,6 +2,7 @@
 // `transform` validate the schema (transformSchema) before any data is touched.
 import type { DataFrame } from '../dataframe/dataframe.js';
 import type { StructType } from '../dataframe/types.js';
+import { inStage } from '../dataframe/mappers.js';
 import { ParamMap } from './params-map.js';
 import { Params } from './params.js';
 import { writerFor, type MLWriter } from './ml-writable.js';
@@ -25,7 +26,7 @@ export abstract class Transformer extends PipelineStage {
   transform(df: DataFrame, extra?: ParamMap): DataFrame {
     const stage = extra && extra.size > 0 ? this.copy(extra) : this;
     stage.transformSchema(df.schema);
-    return stage.transformImpl(df);
+    return inStage(stage.uid, () => stage.transformImpl(df));
   }
 
   protected abstract transformImpl(df: DataFrame): DataFrame;

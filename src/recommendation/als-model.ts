@@ -12,8 +12,8 @@ import { constructWithUid, type ParamValues } from '../pipeline/params.js';
 import { Model, ParamMap } from '../pipeline/stage.js';
 import { binarySearch, sharedFloat64, sharedInt32, type Side } from './als-blocks.js';
 import { ALS_MODEL_PARAMS, validateModelSchema } from './als-params.js';
-import { PREDICT_MAPPER, RECOMMEND, type ModelFactors, type PredictParams, type RecommendParams } from './als.kernels.js';
-import { lazyFrame } from './frames.js';
+import { PREDICT_MAPPER, RECOMMEND, recommendationSchema, type ModelFactors, type PredictParams, type RecommendParams } from './als.kernels.js';
+import { lazyFrame } from '../dataframe/computed.js';
 import { Field, Float32, Int32, List, makeData, RecordBatch, Schema, Struct, Table, Type, type Data } from 'apache-arrow';
 import { Session } from '../dataframe/session.js';
 import { loadStage, ModelPersistenceError, registerStage, type LoadContext, type LoadOptions } from '../persistence/index.js';
@@ -87,10 +87,13 @@ export class ALSModel extends withParams(Model, ALS_MODEL_PARAMS) {
     return df.withMappedColumns(PREDICT_MAPPER, params, [{ name: this.getPredictionCol(), type: { kind: 'double' }, nullable: true }]);
   }
 
-  /** Top `numItems` items for every user: rows (userCol, itemCol, rating), each user's in descending rating. */
+  /**
+   * Top `numItems` items for every user, as Spark: one row per user, (userCol, recommendations), where
+   * recommendations is an array of { [itemCol], rating } structs in descending rating.
+   */
   recommendForAllUsers(numItems: number): DataFrame { return this.recommend('user', numItems, null); }
 
-  /** Top `numUsers` users for every item: rows (itemCol, userCol, rating). */
+  /** Top `numUsers` users for every item: one row per item, (itemCol, recommendations of { [userCol], rating }). */
   recommendForAllItems(numUsers: number): DataFrame { return this.recommend('item', numUsers, null); }
 
   /** Top `numItems` items for each distinct user id of `dataset`'s userCol (unknown ids are left out). */
@@ -118,17 +121,13 @@ export class ALSModel extends withParams(Model, ALS_MODEL_PARAMS) {
       const t = subset.schema.field(srcCol).type;
       if (t.kind !== 'int' && t.kind !== 'long' && t.kind !== 'double') throw new Error(`Column ${srcCol} must be of type numeric but was actually of type ${t.kind}.`);
     }
-    const schema = new StructType([
-      { name: srcCol, type: { kind: 'int' }, nullable: false },
-      { name: dstCol, type: { kind: 'int' }, nullable: false },
-      { name: 'rating', type: { kind: 'double' }, nullable: false },
-    ]);
-    return lazyFrame(session, schema, async () => {
-      const ids = side === 'user' ? this.#factors.userIds : this.#factors.itemIds;
+    const engine = session.engine;
+    const ids = side === 'user' ? this.#factors.userIds : this.#factors.itemIds;
+    // Tasks of a few hundred queries each, several per thread for balance; fixed before the subset
+    // is known, so the frame's partition count is known without running anything.
+    const tasks = Math.max(1, Math.min(Math.ceil(ids.length / 256), 4 * engine.parallelism));
+    return lazyFrame(session, recommendationSchema(srcCol, dstCol), tasks, async () => {
       const queries = subset ? await this.subsetIndices(subset, srcCol, ids) : Int32Array.from({ length: ids.length }, (_, i) => i);
-      const engine = session.engine;
-      // Tasks of a few thousand queries each, several per thread for balance.
-      const tasks = Math.max(1, Math.min(Math.ceil(queries.length / 256), 4 * engine.parallelism));
       const plans = Array.from({ length: tasks }, () => ({ kind: 'empty', fields: [] }));
       const model = this.broadcastOn(engine).ref;
       return engine.runJob<SharedArrayBuffer>(RECOMMEND, plans, (t: number): RecommendParams => ({
@@ -161,7 +160,7 @@ export class ALSModel extends withParams(Model, ALS_MODEL_PARAMS) {
       { name: 'id', type: { kind: 'int' }, nullable: false },
       { name: 'features', type: { kind: 'vector', encoding: 'dense', size: k }, nullable: false },
     ]);
-    return lazyFrame(this.requireSession(), schema, async () => [batchToShared(makeBatch(schema, [
+    return lazyFrame(this.requireSession(), schema, 1, async () => [batchToShared(makeBatch(schema, [
       primitiveData({ kind: 'int' }, ids.slice(), null), denseVectorData(k, factors.slice(), null, ids.length),
     ], ids.length))]);
   }

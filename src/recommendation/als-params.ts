@@ -8,17 +8,18 @@ import { requireAbsent, requireNumericColumn } from '../feature/shared.js';
 
 const { gt, gtEq, custom } = ParamValidators;
 
-const COLD_START_STRATEGIES = ['nan', 'drop'];
-const STORAGE_LEVELS = ['NONE', 'MEMORY_ONLY', 'MEMORY_AND_DISK', 'DISK_ONLY', 'MEMORY_ONLY_2', 'MEMORY_AND_DISK_2', 'MEMORY_ONLY_SER', 'MEMORY_AND_DISK_SER', 'OFF_HEAP'];
+const COLD_START_STRATEGIES = ['nan', 'drop'] as const;
+const STORAGE_LEVELS = ['NONE', 'MEMORY_ONLY', 'MEMORY_AND_DISK', 'DISK_ONLY', 'MEMORY_ONLY_2', 'MEMORY_AND_DISK_2', 'MEMORY_ONLY_SER', 'MEMORY_AND_DISK_SER', 'OFF_HEAP'] as const;
+type StorageLevelName = (typeof STORAGE_LEVELS)[number];
 
 export const ALS_MODEL_PARAMS = {
   userCol: ParamSpec.string('column name for user ids. Ids must be within the integer value range.', { default: 'user' }),
   itemCol: ParamSpec.string('column name for item ids. Ids must be within the integer value range.', { default: 'item' }),
   predictionCol,
-  coldStartStrategy: ParamSpec.string(
+  coldStartStrategy: ParamSpec.caseInsensitiveChoice(
     'strategy for dealing with unknown or new users/items at prediction time. This may be useful in cross-validation or ' +
       'production scenarios, for handling user/item ids the model has not seen in the training data. Supported values: nan,drop.',
-    { default: 'nan', validator: custom((s: string) => COLD_START_STRATEGIES.includes(s.toLowerCase()), 'one of [nan, drop] (case-insensitive)') },
+    COLD_START_STRATEGIES, { default: 'nan' },
   ),
   blockSize: ParamSpec.int(
     'block size for stacking input data in matrices. Data is stacked within partitions. If block size is more than remaining ' +
@@ -36,14 +37,9 @@ export const ALS_PARAMS = {
   alpha: ParamSpec.double('alpha for implicit preference', { default: 1.0, validator: gtEq(0) }),
   ratingCol: ParamSpec.string('column name for ratings', { default: 'rating' }),
   nonnegative: ParamSpec.boolean('whether to use nonnegative constraint for least squares', { default: false }),
-  intermediateStorageLevel: ParamSpec.string("StorageLevel for intermediate datasets. Cannot be 'NONE'.", {
-    default: 'MEMORY_AND_DISK',
-    validator: custom((s: string) => s !== 'NONE' && STORAGE_LEVELS.includes(s), "a storage level other than 'NONE'"),
-  }),
-  finalStorageLevel: ParamSpec.string('StorageLevel for ALS model factors.', {
-    default: 'MEMORY_AND_DISK',
-    validator: custom((s: string) => STORAGE_LEVELS.includes(s), `one of [${STORAGE_LEVELS.join(', ')}]`),
-  }),
+  intermediateStorageLevel: ParamSpec.choice("StorageLevel for intermediate datasets. Cannot be 'NONE'.",
+    STORAGE_LEVELS.filter((l): l is Exclude<StorageLevelName, 'NONE'> => l !== 'NONE'), { default: 'MEMORY_AND_DISK' }),
+  finalStorageLevel: ParamSpec.choice('StorageLevel for ALS model factors.', STORAGE_LEVELS, { default: 'MEMORY_AND_DISK' }),
   maxIter: maxIter.withDefault(10),
   regParam: regParam.withDefault(0.1),
   checkpointInterval: checkpointInterval.withDefault(10),

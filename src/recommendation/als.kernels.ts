@@ -5,9 +5,9 @@ import type { RecordBatch } from 'apache-arrow';
 import { registerKernel, type TaskContext } from '../engine/kernels.js';
 import type { BroadcastRef } from '../engine/protocol.js';
 import { batchToShared } from '../engine/blocks.js';
-import { columnByName, makeBatch, primitiveData, validityBytes } from '../dataframe/batch.js';
+import { columnByName, listData, makeBatch, primitiveData, structData, validityBytes } from '../dataframe/batch.js';
 import { registerMapper } from '../dataframe/mappers.js';
-import { StructType } from '../dataframe/types.js';
+import { arrayType, structType, StructType, type ArrayDataType, type StructDataType } from '../dataframe/types.js';
 import { syrk } from '../linalg/blas.js';
 import { numericValues } from '../clustering/columns.js';
 import { hashGaussian } from '../clustering/row-random.js';
@@ -353,7 +353,7 @@ export const RECOMMEND = registerKernel<RecommendParams, SharedArrayBuffer>('als
   const nd = dstIds.length;
   const top = Math.min(p.n, nd);
   const nq = queries.length;
-  const outSrc = new Int32Array(nq * top), outDst = new Int32Array(nq * top), outScore = new Float64Array(nq * top);
+  const outSrc = new Int32Array(nq), outDst = new Int32Array(nq * top), outScore = new Float64Array(nq * top);
   const heapScore = new Float64Array(4 * top), heapIdx = new Int32Array(4 * top);
   const sizes = new Int32Array(4);
   const Q = new Float64Array(4 * k);
@@ -379,6 +379,7 @@ export const RECOMMEND = registerKernel<RecommendParams, SharedArrayBuffer>('als
     heapScore[base + j] = score; heapIdx[base + j] = idx;
     return heapScore[base];
   };
+  for (let q = 0; q < nq; q++) outSrc[q] = srcIds[queries[q]];
   let written = 0;
   for (let q0 = 0; q0 < nq && top > 0; q0 += 4) {
     const cnt = Math.min(4, nq - q0);
@@ -402,19 +403,30 @@ export const RECOMMEND = registerKernel<RecommendParams, SharedArrayBuffer>('als
       const base = h * top;
       const order = Array.from({ length: top }, (_, j) => j)
         .sort((x, y) => heapScore[base + y] - heapScore[base + x] || heapIdx[base + x] - heapIdx[base + y]);
-      const id = srcIds[queries[q0 + h]];
       for (const j of order) {
-        outSrc[written] = id; outDst[written] = dstIds[heapIdx[base + j]]; outScore[written] = heapScore[base + j];
+        outDst[written] = dstIds[heapIdx[base + j]]; outScore[written] = heapScore[base + j];
         written++;
       }
     }
   }
-  const schema = new StructType([
-    { name: p.srcCol, type: { kind: 'int' }, nullable: false },
-    { name: p.dstCol, type: { kind: 'int' }, nullable: false },
-    { name: 'rating', type: { kind: 'double' }, nullable: false },
-  ]);
-  return batchToShared(makeBatch(schema, [
-    primitiveData({ kind: 'int' }, outSrc, null), primitiveData({ kind: 'int' }, outDst, null), primitiveData({ kind: 'double' }, outScore, null),
-  ], written));
+  // Spark's shape: one row per query, its top entries as an array of (dst id, rating) structs.
+  const schema = recommendationSchema(p.srcCol, p.dstCol);
+  const element = (schema.fields[1].type as ArrayDataType).elementType as StructDataType;
+  const recs = structData(element, [primitiveData({ kind: 'int' }, outDst, null), primitiveData({ kind: 'double' }, outScore, null)], null, written);
+  const offsets = Int32Array.from({ length: nq + 1 }, (_, q) => q * top);
+  return batchToShared(makeBatch(schema, [primitiveData({ kind: 'int' }, outSrc, null), listData(schema.fields[1].type as ArrayDataType, offsets, recs, null)], nq));
 });
+
+/**
+ * Spark's recommendFor* schema: `src` (int) and `recommendations`, an array of (dst: int, rating)
+ * structs in descending rating. Spark's rating is a float; Quiver has no float type, so it is a double.
+ */
+export function recommendationSchema(srcCol: string, dstCol: string): StructType {
+  return new StructType([
+    { name: srcCol, type: { kind: 'int' }, nullable: false },
+    {
+      name: 'recommendations', nullable: true,
+      type: arrayType(structType([{ name: dstCol, type: { kind: 'int' }, nullable: true }, { name: 'rating', type: { kind: 'double' }, nullable: true }])),
+    },
+  ]);
+}

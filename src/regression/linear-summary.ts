@@ -1,6 +1,7 @@
 // LinearRegressionSummary and LinearRegressionTrainingSummary (Spark's): metrics of a predictions
-// DataFrame, computed lazily in one pass the first time a metric is read (so `fit` does not pay for
-// them) and then kept. A metric is a Promise: `await model.summary.r2`.
+// DataFrame, computed lazily in one pass the first time a metric is asked for (so `fit` does not pay
+// for them, as in Spark) and then kept. A metric needs that pass, so it is an async method:
+// `await model.summary.r2()`; what fit knows (objectiveHistory, totalIterations) is a property.
 import type { DataFrame } from '../dataframe/dataframe.js';
 import { col } from '../dataframe/column.js';
 import { logGamma } from '../linalg/random.js';
@@ -45,24 +46,24 @@ export class LinearRegressionSummary {
     return this.predictions.select(col(this.labelCol).cast('double').minus(col(this.predictionCol)).alias('residuals'));
   }
 
-  get numInstances(): Promise<number> { return this.metrics().then((m) => m.numInstances); }
+  async numInstances(): Promise<number> { return (await this.metrics()).numInstances; }
   /** SSreg / Σw, as Spark's RegressionMetrics. */
-  get explainedVariance(): Promise<number> { return this.metrics().then((m) => m.explainedVariance); }
-  get meanAbsoluteError(): Promise<number> { return this.metrics().then((m) => m.meanAbsoluteError); }
-  get meanSquaredError(): Promise<number> { return this.metrics().then((m) => m.meanSquaredError); }
-  get rootMeanSquaredError(): Promise<number> { return this.metrics().then((m) => m.rootMeanSquaredError); }
+  async explainedVariance(): Promise<number> { return (await this.metrics()).explainedVariance; }
+  async meanAbsoluteError(): Promise<number> { return (await this.metrics()).meanAbsoluteError; }
+  async meanSquaredError(): Promise<number> { return (await this.metrics()).meanSquaredError; }
+  async rootMeanSquaredError(): Promise<number> { return (await this.metrics()).rootMeanSquaredError; }
   /** R²; through the origin (1 − SSerr/Σwy²) when the model has no intercept. */
-  get r2(): Promise<number> { return this.metrics().then((m) => m.r2); }
-  get r2adj(): Promise<number> { return this.metrics().then((m) => m.r2adj); }
-  get degreesOfFreedom(): Promise<number> { return this.metrics().then((m) => m.degreesOfFreedom); }
+  async r2(): Promise<number> { return (await this.metrics()).r2; }
+  async r2adj(): Promise<number> { return (await this.metrics()).r2adj; }
+  async degreesOfFreedom(): Promise<number> { return (await this.metrics()).degreesOfFreedom; }
   /** [min, max] of the weighted residuals √w·(y − ŷ). */
-  get devianceResiduals(): Promise<number[]> { return this.metrics().then((m) => m.devianceResiduals); }
+  async devianceResiduals(): Promise<number[]> { return (await this.metrics()).devianceResiduals; }
 
   /**
    * Standard errors of the coefficients (and of the intercept, last). Only the "normal" solver
    * without an L1 part, on a non-singular system, gives them; otherwise the promise rejects.
    */
-  get coefficientStandardErrors(): Promise<number[]> {
+  coefficientStandardErrors(): Promise<number[]> {
     return this.withDiag('Std. Error of coefficients', async (diag) => {
       const m = await this.metrics();
       const sigma2 = m.rss / m.degreesOfFreedom;
@@ -71,17 +72,17 @@ export class LinearRegressionSummary {
   }
 
   /** t-statistics of the coefficients (and intercept, last); "normal" solver only. */
-  get tValues(): Promise<number[]> {
+  tValues(): Promise<number[]> {
     return this.withDiag('t-statistic', async () => {
-      const se = await this.coefficientStandardErrors;
+      const se = await this.coefficientStandardErrors();
       return this.estimates().map((b, i) => b / se[i]);
     });
   }
 
   /** Two-sided p-values of the t-statistics with `degreesOfFreedom`; "normal" solver only. */
-  get pValues(): Promise<number[]> {
+  pValues(): Promise<number[]> {
     return this.withDiag('p-value', async () => {
-      const [t, m] = await Promise.all([this.tValues, this.metrics()]);
+      const [t, m] = await Promise.all([this.tValues(), this.metrics()]);
       return t.map((x) => studentTTwoSidedP(Math.abs(x), m.degreesOfFreedom));
     });
   }

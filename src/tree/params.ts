@@ -1,8 +1,8 @@
 // Spark's tree params (DecisionTreeParams, TreeEnsembleParams, RandomForestParams, GBTParams), declared
 // once with Spark's docs, defaults and validators. Stages pick the sets they have.
-import { ParamSpec } from '../pipeline/params.js';
+import { ParamSpec, type AnyCase } from '../pipeline/params.js';
 import { ParamValidators } from '../pipeline/params-validators.js';
-import type { JsonValue, ParamKind } from '../pipeline/param.js';
+import { ParamKinds, type JsonValue, type ParamKind } from '../pipeline/param.js';
 import * as shared from '../pipeline/shared-params.js';
 
 const { gtEq, inRange, custom } = ParamValidators;
@@ -24,9 +24,6 @@ const categoricalFeaturesKind: ParamKind<CategoricalFeatures> = {
   },
   format: (v) => `{${Object.entries(v).map(([k, n]) => `${k}: ${n}`).join(', ')}}`,
 };
-
-const lower = (options: readonly string[]) =>
-  custom((v: string) => options.includes(v.toLowerCase()), `one of [${options.join(', ')}] (case-insensitive)`);
 
 export const SUPPORTED_FEATURE_SUBSET_STRATEGIES = ['auto', 'all', 'onethird', 'sqrt', 'log2'] as const;
 
@@ -81,20 +78,23 @@ export const classifierParams = {
   thresholds: shared.thresholds,
 };
 
-export const classificationImpurity = ParamSpec.string(
+export const classificationImpurity = ParamSpec.caseInsensitiveChoice(
   'Criterion used for information gain calculation (case-insensitive). Supported options: entropy, gini',
-  { default: 'gini', validator: lower(['entropy', 'gini']) },
+  ['entropy', 'gini'], { default: 'gini' },
 );
 
-export const regressionImpurity = ParamSpec.string(
+export const regressionImpurity = ParamSpec.caseInsensitiveChoice(
   'Criterion used for information gain calculation (case-insensitive). Supported options: variance',
-  { default: 'variance', validator: lower(['variance']) },
+  ['variance'], { default: 'variance' },
 );
 
 export const varianceCol = shared.varianceCol;
 
-export function featureSubsetStrategy(defaultValue: string): ParamSpec<string> {
-  return ParamSpec.string(
+/** A named strategy (any case), an integer count ('10') or a fraction ('0.5'): `${number}` lets numbers through. */
+export type FeatureSubsetStrategy = AnyCase<(typeof SUPPORTED_FEATURE_SUBSET_STRATEGIES)[number]> | `${number}`;
+
+export function featureSubsetStrategy(defaultValue: FeatureSubsetStrategy): ParamSpec<FeatureSubsetStrategy> {
+  return new ParamSpec<FeatureSubsetStrategy>(ParamKinds.string as ParamKind<string> as ParamKind<FeatureSubsetStrategy>,
     'The number of features to consider for splits at each tree node. Supported options: auto, all, onethird, sqrt, log2, (0.0-1.0], [1-n].',
     { default: defaultValue, validator: custom(isValidFeatureSubsetStrategy, 'one of [auto, all, onethird, sqrt, log2], (0.0-1.0] or [1-n]') },
   );
@@ -125,16 +125,15 @@ export const gbtParams = {
   validationIndicatorCol: shared.validationIndicatorCol,
   subsamplingRate,
   featureSubsetStrategy: featureSubsetStrategy('all'),
-  impurity: ParamSpec.string(
+  impurity: ParamSpec.caseInsensitiveChoice(
     'Criterion used for information gain calculation (case-insensitive). Supported options: variance. GBTs always grow regression trees on gradients; the param exists for Spark compatibility.',
-    { default: 'variance', validator: lower(['variance']) },
+    ['variance'], { default: 'variance' },
   ),
 };
 
-export function lossType(options: readonly string[], defaultValue: string): ParamSpec<string> {
-  return ParamSpec.string(
-    `Loss function which GBT tries to minimize (case-insensitive). Supported options: ${options.join(', ')}`,
-    { default: defaultValue, validator: lower(options) },
+export function lossType<const O extends string>(options: readonly O[], defaultValue: NoInfer<O>): ParamSpec<AnyCase<O>> {
+  return ParamSpec.caseInsensitiveChoice(
+    `Loss function which GBT tries to minimize (case-insensitive). Supported options: ${options.join(', ')}`, options, { default: defaultValue },
   );
 }
 

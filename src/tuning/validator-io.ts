@@ -105,10 +105,10 @@ async function loadValidator(ctx: LoadContext): Promise<Loaded> {
     throw new ModelPersistenceError(ctx.path, `corrupt metadata: paramMap.estimatorParamMaps must be a list of lists, got ${JSON.stringify(raw) ?? 'nothing'}`);
   }
   const maps: ParamMap[] = [];
-  for (const entries of raw as JsonValue[]) {
+  for (const [i, entries] of (raw as JsonValue[]).entries()) {
     if (!Array.isArray(entries)) throw new ModelPersistenceError(ctx.path, `corrupt metadata: estimatorParamMaps entry ${JSON.stringify(entries)} is not a list`);
     const map = new ParamMap();
-    for (const e of entries as JsonValue[]) {
+    for (const [j, e] of (entries as JsonValue[]).entries()) {
       const info = e as Record<string, JsonValue>;
       if (typeof info !== 'object' || info === null || !isStr(info.parent) || !isStr(info.name) || !isStr(info.value)) {
         throw new ModelPersistenceError(ctx.path, `corrupt metadata: estimatorParamMaps entry ${JSON.stringify(e)} needs string parent, name and value`);
@@ -124,7 +124,7 @@ async function loadValidator(ctx: LoadContext): Promise<Loaded> {
       } else {
         const rel = JSON.parse(info.value) as unknown;
         if (!isStr(rel)) throw new ModelPersistenceError(ctx.path, `corrupt metadata: non-JSON value of ${info.name} must be a JSON string path, got ${info.value}`);
-        map.put(param, await ctx.loadStage(rel));
+        map.put(param, await ctx.loadStage(rel, `paramMap.estimatorParamMaps[${i}][${j}].value`));
       }
     }
     maps.push(map);

@@ -167,7 +167,7 @@ describe('LogisticRegression: the PySpark documentation example', () => {
 
     // The training summary keeps the predictions of the model as fitted (Spark's re-reads the model's
     // threshold lazily), so evaluate() is compared before the threshold changes.
-    expect(await model.evaluate(bdf).accuracy).toBe(await model.summary.accuracy);
+    expect(await model.evaluate(bdf).accuracy()).toBe(await model.summary.accuracy());
     model.setProbabilityCol('newProbability');
     expect(model.getMaxBlockSizeInMB()).toBe(0);
     model.setThreshold(0.1);
@@ -211,8 +211,8 @@ describe('LogisticRegression: the PySpark documentation example', () => {
     expect(model.numClasses).toBe(3);
     expect(() => model.coefficients).toThrow(/use coefficientMatrix instead/);
     expect(() => model.binarySummary).toThrow(/non-binary model/);
-    expect(await model.summary.labels).toEqual([0, 1, 2]);
-    expect(await model.summary.accuracy).toBeGreaterThan(0.8);
+    expect(await model.summary.labels()).toEqual([0, 1, 2]);
+    expect(await model.summary.accuracy()).toBeGreaterThan(0.8);
   });
 });
 
@@ -348,21 +348,21 @@ describe('LogisticRegression: Spark behaviours', () => {
     const scores = data.X.map((x) => m.predictProbability(Vectors.dense(x)).get(1));
     const preds = scores.map((p) => (p > 0.5 ? 1 : 0));
     const n = data.y.length;
-    expect(await s.accuracy).toBeCloseTo(preds.filter((p, i) => p === data.y[i]).length / n, 12);
+    expect(await s.accuracy()).toBeCloseTo(preds.filter((p, i) => p === data.y[i]).length / n, 12);
     const tp1 = preds.filter((p, i) => p === 1 && data.y[i] === 1).length;
-    expect((await s.precisionByLabel)[1]).toBeCloseTo(tp1 / preds.filter((p) => p === 1).length, 12);
-    expect((await s.recallByLabel)[1]).toBeCloseTo(tp1 / data.y.filter((v) => v === 1).length, 12);
+    expect((await s.precisionByLabel())[1]).toBeCloseTo(tp1 / preds.filter((p) => p === 1).length, 12);
+    expect((await s.recallByLabel())[1]).toBeCloseTo(tp1 / data.y.filter((v) => v === 1).length, 12);
     // AUC = P(score of a positive > score of a negative) (Mann–Whitney), exact with < 200 distinct scores.
     let pairs = 0, wins = 0;
     data.y.forEach((yi, i) => data.y.forEach((yj, j) => {
       if (yi === 1 && yj === 0) { pairs++; wins += scores[i] > scores[j] ? 1 : scores[i] === scores[j] ? 0.5 : 0; }
     }));
-    expect(await s.areaUnderROC).toBeCloseTo(wins / pairs, 12);
-    const roc = await (await s.roc).collect();
+    expect(await s.areaUnderROC()).toBeCloseTo(wins / pairs, 12);
+    const roc = await s.roc.collect();
     expect(roc[0]).toEqual({ FPR: 0, TPR: 0 });
     expect(roc[roc.length - 1]).toEqual({ FPR: 1, TPR: 1 });
-    expect((await (await s.pr).collect()).length).toBe(n + 1);
-    expect(await s.weightedRecall).toBeCloseTo(await s.accuracy, 12);
+    expect((await s.pr.collect()).length).toBe(n + 1);
+    expect(await s.weightedRecall()).toBeCloseTo(await s.accuracy(), 12);
     // Threshold 0 predicts 1 everywhere, threshold 1 nowhere.
     const all = await m.copy().setThreshold(0).transform(df).collect();
     expect(all.every((r) => r.prediction === 1)).toBe(true);
@@ -441,6 +441,7 @@ describe('LogisticRegression: bad input', () => {
     await expect(new LogisticRegression().fit(df.limit(0))).rejects.toThrow(/empty/);
     await expect(new LogisticRegression({ labelCol: 'nope' }).fit(df)).rejects.toThrow(/Column 'nope' does not exist/);
     await expect(new LogisticRegression({ labelCol: 'features' }).fit(df)).rejects.toThrow(/column 'features' \(labelCol\) must be of type numeric/);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => new LogisticRegression({ family: 'poisson' })).toThrow(/family given invalid value poisson/);
     const m = await new LogisticRegression().fit(df);
     expect(() => m.transform(spark().createDataFrame([{ features: Vectors.dense([1, 2]) }]))).toThrow(/holds vectors of size 2, but the model has 3 features/);

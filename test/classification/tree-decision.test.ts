@@ -203,6 +203,7 @@ describe('DecisionTreeClassifier: model and outputs', () => {
     const df2 = local.createDataFrame([{ label: 1, f: 2 }]);
     expect(() => new DecisionTreeClassifier({ featuresCol: 'f' }).transformSchema(df2.schema)).toThrow(/f must be of type vector/);
     expect(() => new DecisionTreeClassifier({ maxDepth: 31 })).toThrow(/maxDepth given invalid value 31/);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => new DecisionTreeClassifier({ impurity: 'variance' })).toThrow(/impurity/);
   });
 });

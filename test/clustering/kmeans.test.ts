@@ -42,8 +42,10 @@ describe('KMeans params (Spark KMeansSuite "default parameters", "parameters val
 
   it('rejects invalid values', () => {
     expect(() => new KMeans({ k: 1 })).toThrow(/k given invalid value 1.*> 1/);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => new KMeans().setInitMode('no_such_mode')).toThrow(/initMode/);
     expect(() => new KMeans().setInitSteps(0)).toThrow(/initSteps/);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => new KMeans().setDistanceMeasure('manhattan')).toThrow(/distanceMeasure/);
     expect(() => new KMeans().setMaxIter(-1)).toThrow(/maxIter/);
   });
@@ -80,7 +82,7 @@ describe('KMeans on Spark KMeansSuite cases', () => {
 
   it("one cluster's center is the mean of its points (Spark mllib 'single cluster': (1,3,4))", async () => {
     const points = [[1, 2, 6], [1, 3, 0], [1, 4, 6], [100, 100, 100]];
-    for (const initMode of ['k-means||', 'random']) {
+    for (const initMode of ['k-means||', 'random'] as const) {
       for (const seed of [1, 2, 3]) {
         const model = await new KMeans({ k: 2, initMode, seed }).fit(frame(local, points));
         const centers = sortRows(arrays(model.clusterCenters()));
@@ -94,7 +96,7 @@ describe('KMeans on Spark KMeansSuite cases', () => {
 
   it("no distinct points gives one center (Spark mllib 'no distinct points')", async () => {
     const points = [[1, 2, 3], [1, 2, 3], [1, 2, 3]];
-    for (const initMode of ['k-means||', 'random']) {
+    for (const initMode of ['k-means||', 'random'] as const) {
       const model = await new KMeans({ k: 2, initMode }).fit(frame(local, points));
       expect(arrays(model.clusterCenters())).toEqual([[1, 2, 3]]);
       expect(model.summary.clusterSizes).toEqual([3, 0]);
@@ -103,7 +105,7 @@ describe('KMeans on Spark KMeansSuite cases', () => {
 
   it("more clusters than points gives one center per point (Spark mllib 'more clusters than points')", async () => {
     const points = [[1, 2, 3], [1, 3, 4]];
-    for (const initMode of ['k-means||', 'random']) {
+    for (const initMode of ['k-means||', 'random'] as const) {
       const model = await new KMeans({ k: 3, initMode }).fit(frame(local, points));
       expect(sortRows(arrays(model.clusterCenters()))).toEqual(points);
     }
@@ -121,7 +123,7 @@ describe('KMeans on Spark KMeansSuite cases', () => {
 
   it("separates two well-separated groups (Spark mllib 'two clusters', 3 partitions)", async () => {
     const points = [[0, 0], [0, 0.1], [0.1, 0], [9, 0], [9, 0.2], [9.2, 0]];
-    for (const initMode of ['k-means||', 'random']) {
+    for (const initMode of ['k-means||', 'random'] as const) {
       for (const seed of [1, 2, 3, 4]) {
         const df = frame(local, points, 3);
         const model = await new KMeans({ k: 2, initMode, seed }).fit(df);
@@ -204,13 +206,13 @@ describe('KMeans properties', () => {
 
   it('gives the same centers for any partition count and thread count with a fixed seed', async () => {
     const points = blobs(900, 5, 7, 3);
-    const fit = async (spark: Session, parts: number, initMode: string) => {
+    const fit = async (spark: Session, parts: number, initMode: 'k-means||' | 'random') => {
       const df = frame(spark, points, parts).cache();
       const model = await new KMeans({ k: 7, seed: 99, initMode }).fit(df);
       df.unpersist();
       return model;
     };
-    for (const initMode of ['k-means||', 'random']) {
+    for (const initMode of ['k-means||', 'random'] as const) {
       const base = await fit(local, 2, initMode);
       for (const [spark, parts] of [[inline, 1], [local, 7], [inline, 3], [local, 1]] as [Session, number][]) {
         const other = await fit(spark, parts, initMode);
@@ -224,7 +226,7 @@ describe('KMeans properties', () => {
   it('predict agrees with transform and with a full scan of the centers', async () => {
     const points = blobs(300, 3, 4, 8);
     const df = frame(local, points);
-    for (const distanceMeasure of ['euclidean', 'cosine']) {
+    for (const distanceMeasure of ['euclidean', 'cosine'] as const) {
       const model = await new KMeans({ k: 4, distanceMeasure }).fit(df);
       const rows = await model.transform(df).collect();
       const centers = arrays(model.clusterCenters());
@@ -265,7 +267,7 @@ describe('KMeans input handling', () => {
 
   it('handles empty partitions (more partitions than rows)', async () => {
     const points = [[1, 1], [1, 1.2], [8, 8]];
-    for (const initMode of ['k-means||', 'random']) {
+    for (const initMode of ['k-means||', 'random'] as const) {
       const model = await new KMeans({ k: 2, initMode }).fit(frame(local, points, 7));
       expect(sortRows(arrays(model.clusterCenters()))).toEqual([[1, 1.1], [8, 8]]);
       expect([...model.summary.clusterSizes].sort()).toEqual([1, 2]);

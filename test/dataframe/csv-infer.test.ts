@@ -17,6 +17,13 @@ describe('readCsvHeader', () => {
     expect(readCsvHeader('', opts({ header: true }))).toEqual([]);
   });
 
+  it("keeps names unique where Spark's rule alone would collide (found by the property below)", () => {
+    // Spark gives A4 twice here (the duplicate 'A' at index 4 and the literal 'A4'); the literal keeps its name.
+    expect(readCsvHeader(',a,,,A,A4,\n', opts({ header: true })))
+      .toEqual(['_c0', 'a1', '_c2', '_c3', 'A4_1', 'A4', '_c6']);
+    expect(readCsvHeader('_c1,,x\n', opts({ header: true }))).toEqual(['_c1', '_c1_1', 'x']);
+  });
+
   it('gives unique names for any header (property)', () => {
     const name = fc.oneof(fc.constantFrom('a', 'A', 'b', '', 'x y'), fc.string({ maxLength: 3 }));
     fc.assert(fc.property(fc.array(name, { minLength: 1, maxLength: 8 }), (names) => {

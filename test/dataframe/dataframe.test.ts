@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { col, lit, when, Vectors, type DataFrame, type Row } from '../../src/index.js';
+import { broadcast, col, lit, when, Vectors, type DataFrame, type Row } from '../../src/index.js';
 import { useSessions } from '../helpers/sessions.js';
 
 // Reference model: the same transformations on plain arrays of row objects.
@@ -90,6 +90,24 @@ describe('transformations agree with a plain-array reference model', () => {
     }), { numRuns: 20 });
   });
 
+  it('numPartitions() is known without running anything and is the number of partitions the plans have', async () => {
+    await fc.assert(fc.asyncProperty(rowsArb, partsArb, masterArb, fc.integer({ min: 1, max: 5 }), async (rows, parts, master, m) => {
+      const a = make(master, rows, parts), b = make(master, rows, 2);
+      // (The join's count depends on whether it broadcasts a side: only the agreement is checked.)
+      const frames: [DataFrame, number | null][] = [
+        [a, parts], [a.filter(col('a').gt(0)).select('a', 'b'), parts], [a.limit(3), 1], [a.union(b), parts + 2], [a.coalesce(m), Math.min(m, parts)],
+        [a.repartition(m), m], [a.repartition(m, 's'), m], [a.groupBy('s').count(), a.session.defaultParallelism],
+        [a.orderBy('b'), a.session.defaultParallelism], [a.join(b.select(col('a'), col('b').alias('b2')), 'a'), null], [broadcast(a).join(b.select('a'), 'a', 'inner'), 2], [a.describe(), 1],
+        [a.sample(0.5, 1), parts], [a.cache(), parts],
+      ];
+      for (const [df, n] of frames) {
+        if (n !== null) expect(df.numPartitions()).toBe(n);
+        expect((await df.plans()).length).toBe(df.numPartitions());
+      }
+      a.unpersist();
+    }), { numRuns: 10 });
+  });
+
   it('limit, union, coalesce keep partition order; repartition keeps the multiset', async () => {
     await fc.assert(fc.asyncProperty(rowsArb, rowsArb, partsArb, masterArb, fc.integer({ min: 0, max: 50 }), fc.integer({ min: 1, max: 5 }), async (r1, r2, parts, master, n, m) => {
       const a = make(master, r1, parts), b = make(master, r2, 3);
@@ -97,9 +115,9 @@ describe('transformations agree with a plain-array reference model', () => {
       expect(await a.take(n)).toEqual(r1.slice(0, n));
       expect(await a.union(b).collect()).toEqual([...r1, ...r2]);
       expect(await a.coalesce(m).collect()).toEqual(r1);
-      expect(await a.coalesce(m).numPartitions()).toBe(Math.min(m, parts));
+      expect(a.coalesce(m).numPartitions()).toBe(Math.min(m, parts));
       const shuffled = a.repartition(m);
-      expect(await shuffled.numPartitions()).toBe(m);
+      expect(shuffled.numPartitions()).toBe(m);
       const key = (r: Row) => JSON.stringify(r);
       expect((await shuffled.collect()).map(key).sort()).toEqual(r1.map(key).sort());
       expect(await a.count()).toBe(r1.length);

@@ -61,7 +61,7 @@ describe('splitting big files', () => {
     const p = file('big.csv', '\uFEFF' + lines.join('\r\n') + '\r\n');
     const reader = (s: Session) => s.read.options({ header: true, inferSchema: true, escape: '"' });
     const whole = await reader(spark()).csv(p);
-    expect(await whole.numPartitions()).toBe(1);
+    expect(whole.numPartitions()).toBe(1);
     expect(whole.dtypes).toEqual([['id', 'int'], ['name', 'string'], ['score', 'double']]);
     const expected = await rowsOf(whole);
     expect(expected).toHaveLength(400);
@@ -70,7 +70,7 @@ describe('splitting big files', () => {
     await fc.assert(fc.asyncProperty(fc.integer({ min: 200, max: size }), fc.constantFrom(spark(), inline()), async (splitBytes, s) => {
       const df = await reader(s).option('quiver.csv.splitBytes', splitBytes).csv(p);
       expect(df.dtypes).toEqual(whole.dtypes);
-      expect(await df.numPartitions()).toBe(Math.ceil(size / splitBytes) || 1);
+      expect(df.numPartitions()).toBe(Math.ceil(size / splitBytes) || 1);
       expect(await rowsOf(df)).toEqual(expected);
     }), { numRuns: 15 });
   });
@@ -79,9 +79,9 @@ describe('splitting big files', () => {
     const p = file('ml.csv', 'a,b\n1,"x\ny"\n2,z\n3,w\n');
     const s = Session.builder().master('inline').config('quiver.csv.splitBytes', 4).create();
     try {
-      expect(await (await s.read.option('header', true).csv(p)).numPartitions()).toBe(Math.ceil(fs.statSync(p).size / 4));
+      expect((await s.read.option('header', true).csv(p)).numPartitions()).toBe(Math.ceil(fs.statSync(p).size / 4));
       const ml = await s.read.option('header', true).option('multiLine', true).csv(p);
-      expect(await ml.numPartitions()).toBe(1);
+      expect(ml.numPartitions()).toBe(1);
       expect(await ml.collect()).toEqual([{ a: '1', b: 'x\ny' }, { a: '2', b: 'z' }, { a: '3', b: 'w' }]);
     } finally {
       await s.stop();

@@ -34,16 +34,16 @@ describe('Parquet from other writers', () => {
     writeParquetFile(file, table(), 100); // 10 row groups
     const whole = await spark().read.parquet(file);
     expect(whole.dtypes).toEqual([['id', 'int'], ['x', 'double'], ['s', 'string']]);
-    expect(await whole.numPartitions()).toBe(1);
+    expect(whole.numPartitions()).toBe(1);
     expect(await whole.collect()).toEqual(expectedRows());
     for (const s of [spark(), inline()]) {
       const split = await s.read.option('quiver.parquet.splitBytes', 1).parquet(file);
-      expect(await split.numPartitions()).toBe(10);
+      expect(split.numPartitions()).toBe(10);
       expect(await split.collect()).toEqual(expectedRows());
     }
     const half = fs.statSync(file).size / 2;
     const two = await spark().read.option('quiver.parquet.splitBytes', Math.ceil(half)).parquet(file);
-    expect(await two.numPartitions()).toBeGreaterThanOrEqual(2);
+    expect(two.numPartitions()).toBeGreaterThanOrEqual(2);
     expect(await two.count()).toBe(1000);
   });
 
@@ -71,7 +71,7 @@ describe('Arrow IPC from other writers', () => {
     fs.writeFileSync(path.join(dir, 'b.feather'), tableToIPC(multi, 'file'));
     const df = await spark().read.format('feather').load(dir);
     expect(df.dtypes).toEqual([['id', 'int'], ['x', 'double'], ['s', 'string']]);
-    expect(await df.numPartitions()).toBe(2);
+    expect(df.numPartitions()).toBe(2);
     expect(await df.collect()).toEqual([...expectedRows(), ...expectedRows()]);
   });
 

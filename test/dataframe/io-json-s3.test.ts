@@ -14,7 +14,7 @@ describe('JSON and LibSVM on S3', () => {
     await df.write.json(`${base}/json`);
     const expected = await df.collect();
     const inferred = await env.spark().read.option('quiver.json.splitBytes', 64).json(`${base}/json`);
-    expect(await inferred.numPartitions()).toBe(3); // S3 objects are read whole
+    expect(inferred.numPartitions()).toBe(3); // S3 objects are read whole
     expect(inferred.columns).toEqual(['id', 's', 'v', 'x']);
     expect(await inferred.select('id', 'x', 's', 'v').collect()).toEqual(expected);
     expect(await (await env.spark().read.schema(df.schema).json(`${base}/json`)).collect()).toEqual(expected);

@@ -44,7 +44,7 @@ describe('resolving paths', () => {
     fs.writeFileSync(path.join(dir, '_temporary', 'part-00000.csv'), '999,1.0\n');
     const df = await spark().read.schema('id INT, x DOUBLE').csv(dir);
     expect(await ids(df)).toEqual(range(0, 20));
-    expect(await df.numPartitions()).toBe(2);
+    expect(df.numPartitions()).toBe(2);
   });
 
   it('reads globs, lists of paths and single files', async () => {
@@ -127,7 +127,7 @@ describe('save modes', () => {
     await numbers(spark(), 11, 3, 3).write.mode('append').arrow(dir);
     const df = await spark().read.arrow(dir);
     expect(await ids(df)).toEqual(range(0, 14));
-    expect(await df.numPartitions()).toBe(6);
+    expect(df.numPartitions()).toBe(6);
     expect(fs.readdirSync(dir).filter((n) => n === '_SUCCESS')).toHaveLength(1);
     const file = path.join(dir, fs.readdirSync(dir).find((n) => n.startsWith('part-'))!);
     await expect(numbers(spark(), 0, 1, 1).write.mode('append').arrow(file)).rejects.toThrow(/Cannot append to .*: it is a file/);
@@ -148,7 +148,7 @@ describe('a write that fails publishes nothing', () => {
 
   it('a new path is not created, and no temporary directory is left', async () => {
     const { df, bad } = await failingSource();
-    expect(await df.numPartitions()).toBe(3);
+    expect(df.numPartitions()).toBe(3);
     for (const format of ['parquet', 'csv', 'arrow']) {
       const dest = fresh(`failed-${format}`);
       const err = await df.write.format(format).save(dest).then(() => null, (e: Error) => e);

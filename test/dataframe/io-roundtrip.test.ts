@@ -72,7 +72,7 @@ describe('write -> read round trips', () => {
       await df.write.parquet(dir);
       const back = await spark.read.parquet(dir);
       expect(back.schema.fields.map((f) => [f.name, f.type])).toEqual(schema.fields.map((f) => [f.name, f.type]));
-      expect(await back.numPartitions()).toBe(parts);
+      expect(back.numPartitions()).toBe(parts);
       expect(await back.collect()).toEqual(await df.collect());
     }), { numRuns: 20 });
   });
@@ -85,7 +85,7 @@ describe('write -> read round trips', () => {
       await df.write.format('arrow').save(dir);
       const back = await spark.read.arrow(dir);
       expect(back.schema.fields.map((f) => [f.name, f.type, f.nullable])).toEqual(schema.fields.map((f) => [f.name, f.type, f.nullable]));
-      expect(await back.numPartitions()).toBe(parts);
+      expect(back.numPartitions()).toBe(parts);
       expect(await back.collect()).toEqual(await df.collect());
     }), { numRuns: 20 });
   });

@@ -33,6 +33,33 @@ describe('udf definition', () => {
     expect(() => udf(function (this: unknown, x: number) { return x + (this as { k: number }).k; }, 'double')).toThrow(/'this'/);
   });
 
+  it('sees outer variables hidden by names declared in inner blocks, nested parameters and catch clauses', () => {
+    const k = 3;
+    const refusesK = /refers to 'k' from outside itself/;
+    expect(() => udf((x: number) => { { const k = 1; void k; } return x * k; }, 'double')).toThrow(refusesK);
+    expect(() => udf((x: number) => { const f = (k: number) => k + 1; return f(x) + k; }, 'double')).toThrow(refusesK);
+    expect(() => udf((x: number) => { try { return x; } catch (k) { return -1; } finally { void k; } }, 'double')).toThrow(refusesK);
+    expect(() => udf((x: number) => { for (let k = 0; k < 2; k++) x += k; return x + k; }, 'double')).toThrow(refusesK);
+    expect(() => udf(function outer(x: number) { function inner() { return 1; } return inner() + x + k; }, 'double')).toThrow(refusesK);
+    expect(() => udf((x: number) => ['a', 'bc'].map(({ length: k }) => k).length + x + k, 'double')).toThrow(refusesK);
+  });
+
+  it('follows JavaScript scoping where it allows a name: var hoisting, function declarations, named function expressions', () => {
+    expect(() => udf((x: number) => { if (x > 0) { var v: number | undefined = 1; } return v ?? 0; }, 'double')).not.toThrow();
+    expect(() => udf((x: number) => { return twice(x); function twice(y: number) { return 2 * y; } }, 'double')).not.toThrow();
+    expect(() => udf(function fact(n: number): number { return n <= 1 ? 1 : n * fact(n - 1); }, 'double')).not.toThrow();
+    expect(() => udf(function (x: number) { return arguments.length + x; }, 'double')).not.toThrow();
+    // An arrow has no `arguments` or `this` of its own: both would be the definer's.
+    expect(() => udf((x: number) => x, 'double')).not.toThrow();
+    expect(() => udf((x: number) => ({ k: x, get() { return this.k; } }).get(), 'double')).not.toThrow();
+  });
+
+  it.each(['inline', 'local[2]'])('runs a UDF whose inner names shadow nothing outside (%s)', async (master) => {
+    const f = udf((x: number) => { let s = 0; { const k = 2; s += k * x; } try { throw new Error('e'); } catch (k) { s += String(k).length; } return s; }, 'double');
+    const got = await session(master).createDataFrame([{ x: 1 }, { x: 4 }], { numPartitions: 2 }).select(f(col('x')).alias('y')).collect();
+    expect(got.map((r) => r.y)).toEqual([2 + 'Error: e'.length, 8 + 'Error: e'.length]);
+  });
+
   it('accepts locals, parameters with defaults and destructuring, and standard globals', () => {
     expect(() => udf((x: number, { k } = { k: 2 }) => { const y = Math.max(x, k); let z = 0; for (let i = 0; i < y; i++) z += i; return JSON.stringify({ z }).length; }, 'int')).not.toThrow();
   });

@@ -241,6 +241,7 @@ describe('BinaryClassificationEvaluator', () => {
     expect([e.getMetricName(), e.getNumBins(), e.getRawPredictionCol(), e.getLabelCol(), e.isDefined(e.weightCol)]).toEqual(['areaUnderROC', 1000, 'rawPrediction', 'label', false]);
     expect(e.isLargerBetter()).toBe(true);
     expect(e.setMetricName('areaUnderPR').isLargerBetter()).toBe(true);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => e.setMetricName('f1')).toThrow(/metricName given invalid value f1 \(must be one of \[areaUnderROC, areaUnderPR\]\)/);
     expect(() => e.setNumBins(-1)).toThrow(/numBins given invalid value -1 \(must be >= 0\)/);
     expect(BinaryClassificationEvaluator.sparkClassName).toBe('org.apache.spark.ml.evaluation.BinaryClassificationEvaluator');

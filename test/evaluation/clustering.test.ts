@@ -36,7 +36,7 @@ describe("ClusteringEvaluator on iris (Spark's ClusteringEvaluatorSuite, relTol 
   });
 
   it('number of clusters must be greater than one', async () => {
-    for (const distanceMeasure of ['squaredEuclidean', 'cosine']) {
+    for (const distanceMeasure of ['squaredEuclidean', 'cosine'] as const) {
       const setosa = df('local[2]', irisRows(false).filter((r) => r.label === 0), 2);
       await expect(new ClusteringEvaluator({ predictionCol: 'label', distanceMeasure }).evaluate(setosa)).rejects.toThrow(/Number of clusters must be greater than one/);
     }
@@ -114,7 +114,7 @@ describe('ClusteringEvaluator on random data', () => {
 
   it('skips sparse zeros correctly: a sparse vector with few stored entries equals its dense form', async () => {
     const rows = [[0, 0, 3], [0, 1, 0], [5, 0, 0], [4, 0, 1], [0, 0, 2.5], [0, 2, 0.1]].map((x, i) => ({ x, c: i % 2 }));
-    for (const distanceMeasure of ['squaredEuclidean', 'cosine']) {
+    for (const distanceMeasure of ['squaredEuclidean', 'cosine'] as const) {
       const dense = await new ClusteringEvaluator({ distanceMeasure }).evaluate(df('inline', rows.map((r) => ({ features: Vectors.dense(r.x), prediction: r.c })), 2));
       const sparse = await new ClusteringEvaluator({ distanceMeasure }).evaluate(df('local[2]', rows.map((r) => ({
         features: Vectors.sparse(3, r.x.flatMap((v, j) => (v === 0 ? [] : [j])), r.x.filter((v) => v !== 0)), prediction: r.c,
@@ -155,6 +155,7 @@ describe('ClusteringEvaluator errors and params', () => {
   it("has Spark's params and defaults", () => {
     const e = new ClusteringEvaluator();
     expect([e.getMetricName(), e.getDistanceMeasure(), e.getFeaturesCol(), e.getPredictionCol(), e.isLargerBetter()]).toEqual(['silhouette', 'squaredEuclidean', 'features', 'prediction', true]);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => e.setDistanceMeasure('euclidean')).toThrow(/must be one of \[squaredEuclidean, cosine\]/);
     expect(ClusteringEvaluator.sparkClassName).toBe('org.apache.spark.ml.evaluation.ClusteringEvaluator');
     expect(String(e)).toBe(`ClusteringEvaluator: uid=${e.uid}, metricName=silhouette, distanceMeasure=squaredEuclidean`);

@@ -35,6 +35,7 @@ describe('Evaluator', () => {
 
   it('constructor params are validated; unknown names are rejected', () => {
     expect(new RegressionEvaluator({ metricName: 'mae', labelCol: 'y' }).getLabelCol()).toBe('y');
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => new RegressionEvaluator({ metricName: 'auc' })).toThrow(/metricName given invalid value auc/);
     expect(() => new RegressionEvaluator({ nope: 1 } as never)).toThrow(/has no param named 'nope'/);
   });

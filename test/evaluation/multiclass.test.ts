@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { MulticlassClassificationEvaluator, MulticlassMetrics, Vectors, type Row } from '../../src/index.js';
+import { MulticlassClassificationEvaluator, MulticlassMetrics, Vectors, type MulticlassMetricName, type Row } from '../../src/index.js';
 import { MASTERS, expectClose, useSessions, type Master } from './sessions.js';
 
 const { df } = useSessions();
@@ -38,7 +38,7 @@ async function checkSuite(master: Master, parts: number, weighted: boolean): Pro
   const data = df(master, rows, parts, { prediction: 'double', label: 'double', weight: 'double' });
   const x = weighted ? expectedWeighted() : expectedUnweighted();
   const evaluator = new MulticlassClassificationEvaluator(weighted ? { weightCol: 'weight' } : {});
-  const metric = (metricName: string, extra: { metricLabel?: number; beta?: number } = {}) => {
+  const metric = (metricName: MulticlassMetricName, extra: { metricLabel?: number; beta?: number } = {}) => {
     const e = evaluator.copy().setMetricName(metricName);
     if (extra.metricLabel !== undefined) e.setMetricLabel(extra.metricLabel);
     if (extra.beta !== undefined) e.setBeta(extra.beta);
@@ -153,7 +153,7 @@ describe('MulticlassClassificationEvaluator on random data', () => {
       const expected = reference(rows, 0, beta);
       const metrics = await new MulticlassClassificationEvaluator({ weightCol: 'w', beta }).getMetrics(data);
       for (const [name, value] of Object.entries(expected)) {
-        const e = new MulticlassClassificationEvaluator({ weightCol: 'w', beta, metricName: name, metricLabel: 0 });
+        const e = new MulticlassClassificationEvaluator({ weightCol: 'w', beta, metricName: name as MulticlassMetricName, metricLabel: 0 });
         expectClose(await e.evaluate(data), value, { rtol: 1e-12, atol: 1e-15 }, name);
       }
       expect(metrics.labels).toEqual([...new Set(rows.map((r) => r.y))].sort((a, b) => a - b));
@@ -163,7 +163,7 @@ describe('MulticlassClassificationEvaluator on random data', () => {
   it('gives identical numbers for 1 and 6 partitions (unit weights) and for inline and local[2]', async () => {
     const rows: Row[] = Array.from({ length: 2000 }, (_, i) => ({ label: i % 5, prediction: (i * 7919) % 6 === 0 ? (i + 1) % 5 : i % 5 }));
     const seen = new Map<string, Set<number>>();
-    for (const metricName of ['f1', 'weightedPrecision', 'weightedFalsePositiveRate', 'accuracy']) {
+    for (const metricName of ['f1', 'weightedPrecision', 'weightedFalsePositiveRate', 'accuracy'] as const) {
       for (const master of MASTERS) for (const parts of [1, 6]) {
         const v = await new MulticlassClassificationEvaluator({ metricName }).evaluate(df(master, rows, parts));
         seen.set(metricName, (seen.get(metricName) ?? new Set()).add(v));
@@ -210,14 +210,15 @@ describe('MulticlassClassificationEvaluator errors and params', () => {
     const e = new MulticlassClassificationEvaluator();
     expect([e.getMetricName(), e.getMetricLabel(), e.getBeta(), e.getEps(), e.getPredictionCol(), e.getLabelCol(), e.getProbabilityCol()])
       .toEqual(['f1', 0, 1, 1e-15, 'prediction', 'label', 'probability']);
-    const smaller = ['weightedFalsePositiveRate', 'falsePositiveRateByLabel', 'logLoss', 'hammingLoss'];
-    for (const m of ['f1', 'accuracy', 'weightedPrecision', 'weightedRecall', 'weightedTruePositiveRate', 'weightedFMeasure',
+    const smaller: MulticlassMetricName[] = ['weightedFalsePositiveRate', 'falsePositiveRateByLabel', 'logLoss', 'hammingLoss'];
+    for (const m of <MulticlassMetricName[]>['f1', 'accuracy', 'weightedPrecision', 'weightedRecall', 'weightedTruePositiveRate', 'weightedFMeasure',
       'truePositiveRateByLabel', 'precisionByLabel', 'recallByLabel', 'fMeasureByLabel', ...smaller]) {
       expect(e.setMetricName(m).isLargerBetter(), m).toBe(!smaller.includes(m));
     }
     expect(() => e.setEps(0.5)).toThrow(/eps given invalid value 0.5 \(must be in \(0, 0.5\)\)/);
     expect(() => e.setBeta(0)).toThrow(/must be > 0/);
     expect(() => e.setMetricLabel(-1)).toThrow(/must be >= 0/);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => e.setMetricName('precision')).toThrow(/must be one of \[f1, accuracy/);
     expect(MulticlassClassificationEvaluator.sparkClassName).toBe('org.apache.spark.ml.evaluation.MulticlassClassificationEvaluator');
   });

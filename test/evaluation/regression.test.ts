@@ -11,7 +11,7 @@ const SPARK = { atol: 1e-5 };
 async function allMetrics(master: Master, rows: Row[], parts: number, params: { weightCol?: string; throughOrigin?: boolean } = {}) {
   const data = df(master, rows, parts, { prediction: 'double', label: 'double', ...(params.weightCol ? { [params.weightCol]: 'double' } : {}) });
   const out: Record<string, number> = {};
-  for (const metricName of ['rmse', 'mse', 'r2', 'mae', 'var']) out[metricName] = await new RegressionEvaluator({ ...params, metricName }).evaluate(data);
+  for (const metricName of ['rmse', 'mse', 'r2', 'mae', 'var'] as const) out[metricName] = await new RegressionEvaluator({ ...params, metricName }).evaluate(data);
   return out;
 }
 
@@ -129,7 +129,8 @@ describe('RegressionEvaluator errors and params', () => {
   it("has Spark's params, defaults and isLargerBetter", () => {
     const e = new RegressionEvaluator();
     expect([e.getMetricName(), e.getThroughOrigin(), e.getPredictionCol(), e.getLabelCol()]).toEqual(['rmse', false, 'prediction', 'label']);
-    expect(['rmse', 'mse', 'r2', 'mae', 'var'].map((m) => e.setMetricName(m).isLargerBetter())).toEqual([false, false, true, false, true]);
+    expect((['rmse', 'mse', 'r2', 'mae', 'var'] as const).map((m) => e.setMetricName(m).isLargerBetter())).toEqual([false, false, true, false, true]);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => e.setMetricName('mape')).toThrow(/must be one of \[mse, rmse, r2, mae, var\]/);
     expect(RegressionEvaluator.sparkClassName).toBe('org.apache.spark.ml.evaluation.RegressionEvaluator');
     expect(String(e.setMetricName('r2'))).toBe(`RegressionEvaluator: uid=${e.uid}, metricName=r2, throughOrigin=false`);

@@ -22,11 +22,18 @@ describe('feature stages chained', () => {
     city: fc.constantFrom('Oslo', 'Lima', 'Pune', 'Kobe'),
     plan: fc.constantFrom('free', 'pro'),
     age: fc.integer({ min: 18, max: 90 }),
-    income: fc.double({ min: 0, max: 1e5, noNaN: true }),
+    // Not below 1e-100: squares of such values are subnormal or 0, so whether a column's variance
+    // rounds to 0 depends on the merge order, and the scaler's std == 0 rule (Spark's: output 0)
+    // then turns a 1-ulp difference into an O(1) one (seed 2004872006: incomes 0, 0, 0, 2.7e-162).
+    income: fc.double({ min: 0, max: 1e5, noNaN: true }).filter((x) => x === 0 || x >= 1e-100),
   });
 
+  // OneHotEncoder (dropLast, as Spark's) refuses a column with one category: "should have at
+  // least two distinct values" (seed 2004872006 drew two rows of Oslo).
+  const twoCitiesOrMore = fc.array(rowArb, { minLength: 2, maxLength: 40 }).filter((rows) => new Set(rows.map((r) => r.city)).size >= 2);
+
   it('give identical rows on inline and local[2] and for any partition count', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(rowArb, { minLength: 2, maxLength: 40 }), fc.integer({ min: 1, max: 6 }), async (rows, parts) => {
+    await fc.assert(fc.asyncProperty(twoCitiesOrMore, fc.integer({ min: 1, max: 6 }), async (rows, parts) => {
       const results: { rows: Row[] }[] = [];
       for (const m of masters) results.push(await chain(session(m).createDataFrame(rows, { numPartitions: parts })));
       const vecs = (r: Row[]) => r.map((x) => Array.from((x.features as Vector).toArray()));

@@ -104,6 +104,7 @@ describe('OneHotEncoder: errors', () => {
       .toThrow('The number of input columns 1 must be the same as the number of output columns 2.');
     expect(() => new OneHotEncoder({ inputCols: [], outputCols: [] }).transformSchema(df.schema)).toThrow(/inputCols is empty/);
     expect(() => new OneHotEncoder({ outputCol: 'v' }).transformSchema(df.schema)).toThrow(/but neither is set/);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => new OneHotEncoder({ handleInvalid: 'skip' })).toThrow(/handleInvalid/);
     expect(() => new OneHotEncoderModel([2, 3], { inputCol: 'i', outputCol: 'v' }).transform(df))
       .toThrow('The number of input columns 1 must be the same as the number of features 2 during fitting.');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { Session, StringIndexer, StringIndexerModel, StructType, attributeOf, type Row } from '../../src/index.js';
+import { Session, StringIndexer, StringIndexerModel, StructType, attributeOf, type Row, type StringOrderType } from '../../src/index.js';
 import { compareLabels, orderLabels } from '../../src/feature/string-indexer.js';
 
 const masters = ['inline', 'local[2]'] as const;
@@ -36,7 +36,7 @@ describe('StringIndexer: Spark examples', () => {
       frequencyDesc: [0, 0, 2, 1, 1, 0], frequencyAsc: [2, 2, 0, 1, 1, 2], alphabetDesc: [1, 1, 0, 2, 2, 1], alphabetAsc: [1, 1, 2, 0, 0, 1],
     };
     for (const [order, idx] of Object.entries(expected)) {
-      const model = await new StringIndexer({ inputCol: 'label', outputCol: 'labelIndex', stringOrderType: order }).fit(df);
+      const model = await new StringIndexer({ inputCol: 'label', outputCol: 'labelIndex', stringOrderType: order as StringOrderType }).fit(df);
       expect((await model.transform(df).collect()).map((r) => r.labelIndex), order).toEqual(idx);
     }
   });
@@ -82,7 +82,7 @@ describe('StringIndexer: Spark examples', () => {
   it('handles nulls by handleInvalid (StringIndexerSuite "StringIndexer with NULLs")', async () => {
     const df = frame('inline', ['a', 'b', 'b', null]);
     const df2 = spark().createDataFrame([{ id: 0, label: 'a' }, { id: 1, label: 'b' }, { id: 3, label: null }], { schema: stringSchema });
-    const fit = (handleInvalid: string) => new StringIndexer({ inputCol: 'label', outputCol: 'labelIndex', handleInvalid }).fit(df);
+    const fit = (handleInvalid: 'error' | 'skip' | 'keep') => new StringIndexer({ inputCol: 'label', outputCol: 'labelIndex', handleInvalid }).fit(df);
     expect((await fit('error')).labels).toEqual(['b', 'a']);
     await expect((await fit('error')).transform(df2).collect()).rejects.toThrow(
       'StringIndexer encountered NULL value. To handle or skip NULLS, try setting StringIndexer.handleInvalid.');
@@ -134,6 +134,7 @@ describe('StringIndexer: errors', () => {
     expect(() => new StringIndexer({ inputCol: 'input', inputCols: ['input'] }).transformSchema(s)).toThrow(/exactly one of inputCol, inputCols Params to be set, but both are set/);
     expect(() => new StringIndexer({}).transformSchema(s)).toThrow(/exactly one of inputCol, inputCols Params to be set, but neither is set/);
     expect(() => new StringIndexer({ inputCols: [], outputCols: [] }).transformSchema(s)).toThrow(/inputCols is empty/);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => new StringIndexer({ stringOrderType: 'random' })).toThrow(/stringOrderType/);
   });
 

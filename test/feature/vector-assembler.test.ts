@@ -52,6 +52,7 @@ describe('VectorAssembler: Spark examples', () => {
     expect(() => new VectorAssembler({ inputCols: ['a', 'nope'], outputCol: 'v' }).transform(df)).toThrow(/Column 'nope' does not exist/);
     expect(() => new VectorAssembler({ inputCols: ['a'], outputCol: 'b' }).transform(df)).toThrow('Output column b already exists.');
     expect(() => new VectorAssembler({ outputCol: 'v' }).transform(df)).toThrow(/inputCols/);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => new VectorAssembler({ handleInvalid: 'drop' })).toThrow(/handleInvalid/);
   });
 
@@ -104,7 +105,7 @@ describe('VectorAssembler: handleInvalid (VectorAssemblerSuite "Handle Invalid s
   ]);
   const withMetadata = schemaWith(attributeGroupMetadata({ numAttributes: 2, attributes: [
     { type: 'numeric', name: 'foo', index: 0 }, { type: 'numeric', name: 'bar', index: 1 }] }));
-  const assembler = (mode: string) => new VectorAssembler({ inputCols: ['x', 'y', 'z', 'n'], outputCol: 'features', handleInvalid: mode });
+  const assembler = (mode: 'error' | 'skip' | 'keep') => new VectorAssembler({ inputCols: ['x', 'y', 'z', 'n'], outputCol: 'features', handleInvalid: mode });
   const NULL_MSG = 'Encountered null while assembling a row with handleInvalid = "error". Consider removing nulls from dataset or using handleInvalid = "keep" or "skip".';
   const NAN_MSG = 'Encountered NaN while assembling a row with handleInvalid = "error". Consider removing NaNs from dataset or using handleInvalid = "keep" or "skip".';
 

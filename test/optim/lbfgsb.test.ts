@@ -76,15 +76,30 @@ function projectedGradient(b: Boxed): Float64Array {
   return x;
 }
 
-/** Wraps the objective to record whether any evaluated point left the box. */
-function guarded(b: Boxed): DiffFunction & { outside: number } {
+/** Wraps the objective to record whether any evaluated point left the box, and every point. */
+function guarded(b: Boxed): DiffFunction & { outside: number; seen: { x: Float64Array; loss: number }[] } {
   const inner = quadraticObjective(b.q);
   const f = async (x: Float64Array) => {
     for (let i = 0; i < x.length; i++) if (!(x[i] >= b.lower[i] && x[i] <= b.upper[i])) state.outside++;
-    return inner(x);
+    const out = await inner(x);
+    state.seen.push({ x: Float64Array.from(x), loss: out.loss });
+    return out;
   };
-  const state = Object.assign(f, { outside: 0 });
+  const state = Object.assign(f, { outside: 0, seen: [] as { x: Float64Array; loss: number }[] });
   return state;
+}
+
+/**
+ * Extra evaluations the first line search may need: as Breeze, it tries a step of length 1 and
+ * its zoom keeps each trial at least a tenth of the bracket from its ends, so reaching an accepted
+ * point at distance s from x0 can take ceil(log10(1 / s)) trials more than a well-scaled search.
+ */
+function firstSearchExtra(f: { seen: { x: Float64Array; loss: number }[] }, x0: Float64Array, history: number[]): number {
+  if (history.length < 2) return 0;
+  const accepted = f.seen.find((p) => p.loss === history[1]);
+  if (!accepted) return 0;
+  const s = maxAbsDiff(accepted.x, x0);
+  return s > 0 && s < 1 ? Math.ceil(Math.log10(1 / s)) : 0;
 }
 
 describe('minimizeLBFGSB', () => {
@@ -107,7 +122,10 @@ describe('minimizeLBFGSB', () => {
         // The subspace step must use the curvature pairs: with it, 3000 random runs needed at
         // most 2n + 1 iterations; a Cauchy-point-only method needed up to 69.
         expect(res.iterations).toBeLessThanOrEqual(3 * b.q.n + 6);
-        expect(res.evaluations).toBeLessThanOrEqual(2 * res.iterations + 2);
+        // Seed -660721966 (n = 1, x0 0.0045 from the optimum) took 5 evaluations for 1 iteration:
+        // the first step of length 1 overshoots 200-fold and the zoom's tenth-of-bracket safeguard
+        // needs two more trials, as Breeze's would.
+        expect(res.evaluations).toBeLessThanOrEqual(2 * res.iterations + 2 + firstSearchExtra(f, b.x0, res.objectiveHistory));
 
         // Tight settings: within 1e-7 of the reference (the run may end by a failed line
         // search once value differences reach rounding, never by the iteration limit).

@@ -2,7 +2,7 @@
  * One contract for every FileSystem: the same suite runs against the local disk (a temp dir) and
  * against S3 (s3rver on the loopback interface, in a child process).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, realpath, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 
@@ -331,6 +331,12 @@ describe.each(backends)('FileSystem contract: $name', ({ name, setup }) => {
     expect(await fs.list(`${dir}/`)).toEqual(['f.txt']);
     expect((await fs.listFiles(name === 'local' ? `file://${dir}/` : dir.replace(/^s3:/, 's3a:')))[0]!.path).toBe(file);
     expect(fs.join(`${dir}/`, 'a/', '/b')).toBe(`${dir}/a/b`);
+  });
+
+  it('gives the canonical path of a plain (link-free) path in realPath', async () => {
+    const file = fs.join(fresh(), 'a', 'b.txt');
+    await fs.writeFile(file, 'x');
+    expect(await fs.realPath(file)).toBe(name === 'local' ? await realpath(file) : file);
   });
 
   it('rejects paths of the other scheme, naming them', async () => {

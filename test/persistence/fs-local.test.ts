@@ -1,5 +1,5 @@
 /** Local-only behaviour: a write is all-or-nothing for readers and leaves no temp file behind. */
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as nodePath from 'node:path';
 
@@ -56,6 +56,17 @@ describe('LocalFileSystem', () => {
     const error = await fs.writeFile(target, 'y').catch((e: unknown) => e);
     expect((error as FileSystemError).code).toBe('not-a-directory');
     expect((error as FileSystemError).message).toContain(target);
+  });
+
+  it('resolves symbolic links in realPath, and names a missing path', async () => {
+    const real = nodePath.join(dir, 'real-dir');
+    await mkdir(real);
+    await fs.writeFile(nodePath.join(real, 'f'), 'x');
+    await symlink(real, nodePath.join(dir, 'link'));
+    expect(await fs.realPath(nodePath.join(dir, 'link', 'f'))).toBe(nodePath.join(await fs.realPath(dir), 'real-dir', 'f'));
+    const error = await fs.realPath(nodePath.join(dir, 'nothing')).catch((e: unknown) => e);
+    expect((error as FileSystemError).code).toBe('not-found');
+    expect((error as FileSystemError).message).toContain(nodePath.join(dir, 'nothing'));
   });
 
   it('refuses to delete the file system root', async () => {

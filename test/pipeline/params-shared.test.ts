@@ -107,8 +107,11 @@ describe('shared params on a stage', () => {
       [() => s.setThreshold(1.1), 'threshold given invalid value 1.1 (must be in [0, 1])'],
       [() => s.setThresholds([0, 0]), 'thresholds given invalid value [0, 0] (must be an array of values >= 0 with at most one 0)'],
       [() => s.setThresholds([-1, 2]), 'thresholds given invalid value [-1, 2]'],
+      // @ts-expect-error -- a value the type rejects, checked at run time too
       [() => s.setDistanceMeasure('manhattan'), "distanceMeasure given invalid value manhattan (must be one of [euclidean, cosine])"],
+      // @ts-expect-error -- a value the type rejects, checked at run time too
       [() => s.setHandleInvalid('drop'), 'handleInvalid given invalid value drop (must be one of [skip, error, keep])'],
+      // @ts-expect-error -- a value the type rejects, checked at run time too
       [() => s.setSolver('sgd'), 'solver given invalid value sgd (must be one of [auto, l-bfgs, normal])'],
       [() => s.setMaxIter(-1), 'maxIter given invalid value -1 (must be >= 0)'],
       [() => s.setSeed(2 ** 53), 'seed given invalid value 9007199254740992 (must be a long'],

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Session } from '../../src/dataframe/session.js';
 import type { DataFrame } from '../../src/dataframe/dataframe.js';
 import type { Row } from '../../src/dataframe/rows.js';
+import { formatShow } from '../../src/dataframe/show.js';
 import { gaussian, randomStream, type Rng } from '../../src/linalg/random.js';
 import { javaStringHashCode } from '../../src/pipeline/shared-params.js';
 import { ALS, ALSModel, CholeskySolver, NNLSSolver, NormalEquation } from '../../src/recommendation/index.js';
@@ -110,9 +111,12 @@ describe('ALS params (Spark ALSSuite defaults and validation)', () => {
     expect(() => new ALS({ rank: 0 })).toThrow(/rank/);
     expect(() => new ALS({ numUserBlocks: 0 })).toThrow(/numUserBlocks/);
     expect(() => new ALS({ alpha: -1 })).toThrow(/alpha/);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => new ALS({ coldStartStrategy: 'zero' })).toThrow(/coldStartStrategy/);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => new ALS({ intermediateStorageLevel: 'NONE' })).toThrow(/intermediateStorageLevel/);
-    for (const s of ['nan', 'NaN', 'Nan', 'drop', 'DROP', 'Drop']) expect(new ALS({ coldStartStrategy: s }).getColdStartStrategy()).toBe(s);
+    // 'NaN' is outside the type's spellings (lower, upper, capitalised) but passes at run time, as in Spark.
+    for (const s of ['nan', 'NaN', 'Nan', 'drop', 'DROP', 'Drop']) expect(new ALS({ coldStartStrategy: s as 'nan' }).getColdStartStrategy()).toBe(s);
   });
 });
 
@@ -176,9 +180,14 @@ describe('ALS top-k recommendations on fixed factors (Spark ALSSuite getALSModel
   const byItem: Record<number, [number, number][]> = {
     3: [[0, 54], [2, 51], [1, 39]], 4: [[0, 44], [2, 30], [1, 26]], 5: [[2, 45], [0, 42], [1, 33]], 6: [[0, 28], [2, 18], [1, 16]],
   };
+  // Spark's shape: one row per source id with its recommendations, an array of (dst, rating) structs.
+  type Recommendations<S extends string> = { [K in S]: number } & { recommendations: Row[] };
   const grouped = async (df: DataFrame, src: string, dst: string) => {
     const out: Record<number, [number, number][]> = {};
-    for (const r of await df.collect()) (out[r[src] as number] ??= []).push([r[dst] as number, r.rating as number]);
+    for (const r of await df.collect<Recommendations<typeof src>>()) {
+      expect(out[r[src]]).toBeUndefined();
+      out[r[src]] = r.recommendations.map((e) => [e[dst] as number, e.rating as number]);
+    }
     return out;
   };
   const upTo = (m: Record<number, [number, number][]>, n: number, keys?: number[]) =>
@@ -187,9 +196,27 @@ describe('ALS top-k recommendations on fixed factors (Spark ALSSuite getALSModel
   it('recommendForAllUsers with k <, = and > the number of items', async () => {
     for (const k of [2, 4, 6]) {
       const df = model().recommendForAllUsers(k);
-      expect(df.columns).toEqual(['user', 'item', 'rating']);
+      expect(df.columns).toEqual(['user', 'recommendations']);
       expect(await grouped(df, 'user', 'item')).toEqual(upTo(byUser, k));
     }
+  });
+
+  it("has Spark's schema, printSchema tree and show() form", async () => {
+    const df = model().recommendForAllUsers(2);
+    expect(df.schema.treeString()).toBe([
+      'root',
+      ' |-- user: integer (nullable = false)',
+      ' |-- recommendations: array (nullable = true)',
+      ' |    |-- element: struct (containsNull = true)',
+      ' |    |    |-- item: integer (nullable = true)',
+      ' |    |    |-- rating: double (nullable = true)', // Spark: float (Quiver has no float type)
+      '',
+    ].join('\n'));
+    expect(df.numPartitions()).toBe((await df.plans()).length);
+    const rows = await df.orderBy('user').collect();
+    expect(rows[0]).toEqual({ user: 0, recommendations: [{ item: 3, rating: 54 }, { item: 4, rating: 44 }] });
+    const text = formatShow(df.schema, rows, { numRows: 20, truncate: 0, vertical: false });
+    expect(text.split('\n')[3]).toBe('|0   |[{3, 54.0}, {4, 44.0}]|');
   });
 
   it('recommendForUserSubset', async () => {
@@ -200,7 +227,7 @@ describe('ALS top-k recommendations on fixed factors (Spark ALSSuite getALSModel
   it('recommendForAllItems with k <, = and > the number of users, and recommendForItemSubset', async () => {
     for (const k of [2, 3, 4]) {
       const df = model().recommendForAllItems(k);
-      expect(df.columns).toEqual(['item', 'user', 'rating']);
+      expect(df.columns).toEqual(['item', 'recommendations']);
       expect(await grouped(df, 'item', 'user')).toEqual(upTo(byItem, k));
     }
     const subset = local.createDataFrame([{ item: 5 }]);

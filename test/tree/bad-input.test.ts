@@ -60,6 +60,7 @@ describe('tree learners reject bad input with errors naming the column or param'
     const df = spark.createDataFrame(rows([0, 1]).map((r) => ({ ...r, v: 1 })));
     expect(() => new GBTClassifier({ validationIndicatorCol: 'v' }).transformSchema(df.schema)).toThrow(/Column v must be of type boolean/);
     expect(() => new RandomForestClassifier({ featureSubsetStrategy: '1.5' })).toThrow(/featureSubsetStrategy given invalid value 1\.5/);
+    // @ts-expect-error -- a value the type rejects, checked at run time too
     expect(() => new GBTRegressor({ lossType: 'logistic' })).toThrow(/lossType/);
     expect(() => new RandomForestClassifier({ subsamplingRate: 0 })).toThrow(/subsamplingRate/);
   });

@@ -4,7 +4,7 @@
 import type { RecordBatch } from 'apache-arrow';
 import { booleanData, columnOf, makeBatch, primitiveData, utf8Data, type AnyData } from '../batch.js';
 import { cellReader } from '../rows.js';
-import { StructType, type DataType, type StructField } from '../types.js';
+import { StructType, typeName, type DataType, type StructField } from '../types.js';
 import type { CsvField, CsvFieldType } from './csv-options.js';
 import type { CsvChunk, CsvColumn } from './csv-parse.js';
 import { formatCsv, type CsvWriteOptions } from './csv-format.js';
@@ -12,10 +12,11 @@ import { formatCsv, type CsvWriteOptions } from './csv-format.js';
 /** The CSV codec's view of a schema; vectors have no CSV form (Spark refuses them too). */
 export function csvFieldsOf(schema: StructType): CsvField[] {
   return schema.fields.map((f) => {
-    if (f.type.kind === 'vector') {
-      throw new Error(`CSV data source does not support vector data type (column '${f.name}')`);
+    const t = f.type;
+    if (t.kind === 'vector' || t.kind === 'array' || t.kind === 'struct') {
+      throw new Error(`CSV data source does not support ${typeName(t)} data type (column '${f.name}')`);
     }
-    return { name: f.name, type: f.type.kind, nullable: f.nullable };
+    return { name: f.name, type: t.kind, nullable: f.nullable };
   });
 }
 

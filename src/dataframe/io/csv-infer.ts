@@ -26,13 +26,31 @@ export function readCsvHeader(text: string, options: CsvOptions): string[] {
   return safeHeader(tokens, options.nullValue);
 }
 
-/** Spark's CSVUtils.makeSafeHeader with spark.sql.caseSensitive=false (the default). */
+/**
+ * Spark's CSVUtils.makeSafeHeader with spark.sql.caseSensitive=false (the default), made to give
+ * unique names for every header. Spark's rule alone can collide (the header `A,A,A1` becomes
+ * `A0,A1,A1`; an empty name at index 2 becomes `_c2` beside a literal `_c2`), which Spark lets
+ * through and fails on later as an ambiguous column. Quiver keeps Spark's name wherever it is
+ * unique and gives a generated name that collides a `_<k>` suffix (smallest k that is free).
+ */
 export function safeHeader(tokens: (string | null)[], nullValue: string): string[] {
   const seen = new Map<string, number>();
   for (const t of tokens) if (t !== null) seen.set(t.toLowerCase(), (seen.get(t.toLowerCase()) ?? 0) + 1);
-  return tokens.map((t, i) => {
-    if (t === null || t === '' || t === nullValue) return `_c${i}`;
-    return (seen.get(t.toLowerCase()) ?? 0) > 1 ? `${t}${i}` : t;
+  const generated: boolean[] = [];
+  const names = tokens.map((t, i) => {
+    const isNull = t === null || t === '' || t === nullValue;
+    generated[i] = isNull || (seen.get(t.toLowerCase()) ?? 0) > 1;
+    if (isNull) return `_c${i}`;
+    return generated[i] ? `${t}${i}` : t;
+  });
+  // Literal names are unique (duplicates were all renamed), so they keep their spelling first.
+  const used = new Set(names.filter((_, i) => !generated[i]).map((n) => n.toLowerCase()));
+  return names.map((name, i) => {
+    if (!generated[i]) return name;
+    let unique = name;
+    for (let k = 1; used.has(unique.toLowerCase()); k++) unique = `${name}_${k}`;
+    used.add(unique.toLowerCase());
+    return unique;
   });
 }
 

@@ -6,7 +6,7 @@
 // of nested objects (their metadata holds the key path) are written nested again.
 import type { RecordBatch } from 'apache-arrow';
 import { columnOf, decodeUtf8Column, sparseView, validityBytes, type AnyData } from '../batch.js';
-import type { StructField, StructType } from '../types.js';
+import type { DataType, StructField, StructType } from '../types.js';
 import { formatJavaDouble } from './csv-format.js';
 import { JSON_PATH_KEY } from './json-infer.js';
 
@@ -16,9 +16,9 @@ type Node = { key: string; col: number } | { key: string; kids: Node[] };
 
 /** Every row of the batch as a line ending in '\n'. */
 export function batchToJson(schema: StructType, batch: RecordBatch, options: JsonWriteOptions): string {
-  const cells = schema.fields.map((f, c) => cellText(f, columnOf(batch, c)));
-  const tree = layout(schema.fields);
   const ignoreNulls = options.ignoreNullFields;
+  const cells = schema.fields.map((f, c) => cellText(f.type, columnOf(batch, c), ignoreNulls));
+  const tree = layout(schema.fields);
   const emit = (nodes: Node[], i: number): string => {
     let out = '';
     for (const node of nodes) {
@@ -73,12 +73,11 @@ function layout(fields: readonly StructField[]): Node[] {
 
 const doubleText = (v: number): string => (Number.isFinite(v) ? formatJavaDouble(v) : `"${formatJavaDouble(v)}"`);
 
-/** The JSON text of row i of a column, or null for a null. */
-function cellText(f: StructField, data: AnyData): (i: number) => string | null {
+/** The JSON text of row i of a column, or null for a null; arrays as JSON arrays, structs as objects. */
+function cellText(t: DataType, data: AnyData, ignoreNulls: boolean): (i: number) => string | null {
   const valid = validityBytes(data);
   const ok = (i: number) => valid === null || valid[i] === 1;
   const off = data.offset;
-  const t = f.type;
   switch (t.kind) {
     case 'double': { const v = data.values as Float64Array; return (i) => (ok(i) ? doubleText(v[off + i]) : null); }
     case 'int': { const v = data.values as Int32Array; return (i) => (ok(i) ? String(v[off + i]) : null); }
@@ -99,6 +98,28 @@ function cellText(f: StructField, data: AnyData): (i: number) => string | null {
         if (!ok(i)) return null;
         const a = sv.offsets[i], b = sv.offsets[i + 1];
         return `{"type":0,"size":${sv.sizes[i]},"indices":[${sv.indices.subarray(a, b).join(',')}],"values":${numbers(sv.values, a, b)}}`;
+      };
+    }
+    case 'array': {
+      const o = data.valueOffsets as Int32Array, element = cellText(t.elementType, data.children[0] as AnyData, ignoreNulls);
+      return (i) => {
+        if (!ok(i)) return null;
+        const parts: string[] = [];
+        for (let e = o[off + i]; e < o[off + i + 1]; e++) parts.push(element(e) ?? 'null');
+        return `[${parts.join(',')}]`;
+      };
+    }
+    case 'struct': {
+      // Null fields inside a struct follow ignoreNullFields, as Spark's JacksonGenerator.
+      const fields = t.fields.map((f, c) => ({ key: JSON.stringify(f.name), text: cellText(f.type, data.children[c] as AnyData, ignoreNulls) }));
+      return (i) => {
+        if (!ok(i)) return null;
+        const parts: string[] = [];
+        for (const f of fields) {
+          const v = f.text(i);
+          if (v !== null || !ignoreNulls) parts.push(`${f.key}:${v ?? 'null'}`);
+        }
+        return `{${parts.join(',')}}`;
       };
     }
   }

@@ -3,6 +3,7 @@
 // schema inference and the reader; numbers keep their lexical form (1 is integral, 1.0 is not).
 import { formatJavaDouble } from './csv-format.js';
 import type { JsonSyntax } from './json-options.js';
+import { fitsInt64 as fitsBigInt64 } from '../int64.js';
 
 export class JsonSyntaxError extends Error {
   constructor(message: string, readonly pos: number) { super(message); }
@@ -415,6 +416,5 @@ export function fitsInt64(text: string): boolean {
   const digits = text.charCodeAt(0) === MINUS ? text.length - 1 : text.length;
   if (digits < 19) return true;
   if (digits > 19 && !/^-?0/.test(text)) return false;
-  const b = BigInt(text);
-  return b >= -9223372036854775808n && b <= 9223372036854775807n;
+  return fitsBigInt64(BigInt(text));
 }

@@ -9,7 +9,7 @@ import type { RecordBatch } from 'apache-arrow';
 import {
   booleanData, denseVectorData, makeBatch, primitiveData, sparseVectorData, utf8Data, type AnyData,
 } from '../batch.js';
-import { StructType, type StructField } from '../types.js';
+import { StructType, typeName, type StructField } from '../types.js';
 import { JSON_PATH_KEY, JSON_PATHS_KEY } from './json-infer.js';
 import { C, JsonLexer, JsonSyntaxError, fitsInt64, type JsonVector } from './json-lexer.js';
 import { forEachLine, malformedMessage } from './json-lines.js';
@@ -205,7 +205,14 @@ function builderFor(f: StructField, cap: number): ColumnBuilder {
     case 'boolean': return new BooleanBuilder(cap);
     case 'string': return new StringBuilder();
     case 'vector': return t.encoding === 'dense' ? new DenseBuilder(cap, t.size) : new SparseBuilder(cap);
+    case 'array': case 'struct': throw nestedJsonColumn(f);
   }
+}
+
+/** Reading arrays and structs from JSON is not supported yet (planJson refuses such a schema first). */
+export function nestedJsonColumn(f: StructField): Error {
+  return new Error(`JSON source: column '${f.name}' is ${typeName(f.type)}; reading arrays and structs from JSON is not supported yet ` +
+    '(nested objects are read as dotted columns, arrays as their JSON text or into a vector column)');
 }
 
 function grown<T extends Uint8Array | Int32Array | Float64Array | BigInt64Array>(a: T, cap: number): T {

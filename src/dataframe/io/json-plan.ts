@@ -3,12 +3,12 @@
 import type { EngineContext } from '../../engine/context.js';
 import type { PartitionPlan } from '../../engine/protocol.js';
 import type { EmptyPlan } from '../plan.js';
-import type { StructField, StructType } from '../types.js';
+import { isNested, type StructField, type StructType } from '../types.js';
 import { isLocal, type DataFile } from './files.js';
 import { JSON_INFER, type TextScanParams } from './io.kernels.js';
 import { jsonSchemaOf, mergeJsonTypes, type JsonObjectType } from './json-infer.js';
 import { resolveJsonOptions, type JsonOptions } from './json-options.js';
-import { nullableSchema } from './json-parse.js';
+import { nestedJsonColumn, nullableSchema } from './json-parse.js';
 import { byteSetting } from './options.js';
 import { emptyPlan, noData, splitFile, type ReadContext } from './planning.js';
 import type { FilePlan } from './sources.js';
@@ -28,6 +28,8 @@ export async function planJson(ctx: ReadContext, all: DataFile[], engine: Engine
   let schema: StructType;
   if (ctx.userSchema) {
     schema = nullableSchema(ctx.userSchema);
+    const nested = schema.fields.find((f) => isNested(f.type));
+    if (nested) throw nestedJsonColumn(nested);
   } else {
     if (splits.length === 0) throw noData(ctx, 'JSON');
     const empty: EmptyPlan = { kind: 'empty', fields: [] };

@@ -18,7 +18,8 @@ import { byteSetting, confOf, SourceOptions, type OptionValue } from './options.
 import { jsonOptionsOf, planJson } from './json-plan.js';
 import { libsvmOptionsOf, planLibsvm, type LibsvmReadOptions } from './libsvm-plan.js';
 import { emptyPlan, noData, splitFile, type ReadContext, type Split } from './planning.js';
-import { checkFormat, plainSchema, readArrowSchema, readParquetFooter, type FilePlan } from './sources.js';
+import { checkFormat, plainSchema, readArrowSchema, readParquetFooter, type FileFormat, type FilePlan } from './sources.js';
+import { keywordEntries, pathsAndOptions, type CsvReadOptions, type JsonReadOptions, type LoadOptions, type PathArg, type ReadOptions } from './read-options.js';
 
 const MB = 1 << 20;
 /** Records of the first file that schema inference looks at, unless samplingRatio asks for a full pass. */
@@ -56,19 +57,22 @@ export class DataFrameReader {
     return new DataFrameReader(this.session, this.fmt, this.opts, s);
   }
 
-  csv(...paths: (string | string[])[]): Promise<DataFrame> { return this.format('csv').load(...paths); }
-  parquet(...paths: (string | string[])[]): Promise<DataFrame> { return this.format('parquet').load(...paths); }
+  /** CSV files; options as `.option(k, v)` calls or as keywords: `csv(path, { header: true, inferSchema: true })`. */
+  csv(...args: (PathArg | CsvReadOptions)[]): Promise<DataFrame> { return this.read('csv', args); }
+  /** Parquet files; keyword options as for csv (`parquet(path, { recursiveFileLookup: true })`). */
+  parquet(...args: (PathArg | ReadOptions)[]): Promise<DataFrame> { return this.read('parquet', args); }
   /** Arrow IPC files or streams (Feather v2), detected by their first bytes. */
-  arrow(...paths: (string | string[])[]): Promise<DataFrame> { return this.format('arrow').load(...paths); }
+  arrow(...args: (PathArg | ReadOptions)[]): Promise<DataFrame> { return this.read('arrow', args); }
 
   /**
    * JSON lines (one object per line; `multiLine` for one document per file), as Spark's json source.
    * Without a schema, every record votes on the types (Spark's inference pass; `samplingRatio` samples).
-   * Quiver has no struct type: nested objects are FLATTENED into dotted columns (`{"a":{"b":1}}` gives
-   * column `a.b`, which the writer nests again); arrays are read as their JSON text, or as vectors
-   * into a vector column of a given schema. See json-parse.ts and json-infer.ts for the rules.
+   * Nested objects are FLATTENED into dotted columns (`{"a":{"b":1}}` gives column `a.b`, which the
+   * writer nests again); arrays are read as their JSON text, or as vectors into a vector column of a
+   * given schema (array and struct columns are written to JSON but not read from it yet). See
+   * json-parse.ts and json-infer.ts for the rules.
    */
-  json(...paths: (string | string[])[]): Promise<DataFrame> { return this.format('json').load(...paths); }
+  json(...args: (PathArg | JsonReadOptions)[]): Promise<DataFrame> { return this.read('json', args); }
 
   /**
    * LibSVM text files as Spark's libsvm source: columns `label` (double) and `features` (a sparse
@@ -79,13 +83,40 @@ export class DataFrameReader {
     let r: DataFrameReader = this.format('libsvm');
     if (options.numFeatures !== undefined) r = r.option('numFeatures', options.numFeatures);
     if (options.vectorType !== undefined) r = r.option('vectorType', options.vectorType);
-    return r.load(path);
+    return r.loadPaths(typeof path === 'string' ? [path] : [...path]);
   }
 
-  /** Reads files, directories of part files or globs; with no argument, the 'path' option. */
-  async load(...paths: (string | string[])[]): Promise<DataFrame> {
+  /**
+   * Reads files, directories of part files or globs; with no path, the 'path' option. A trailing
+   * object holds keyword options (PySpark's load(path, format=None, schema=None, **options)).
+   */
+  async load(...args: (PathArg | LoadOptions)[]): Promise<DataFrame> {
+    const { paths, options } = pathsAndOptions('load', args);
+    return (options ? this.withKeywords('load', options, ['format']) : this).loadPaths(paths);
+  }
+
+  /** format(f).load(...) with keyword options; `format` is not a keyword here. */
+  private async read(format: FileFormat, args: readonly (PathArg | ReadOptions)[]): Promise<DataFrame> {
+    const { paths, options } = pathsAndOptions(format, args);
+    if (options && options.format !== undefined && options.format !== null) {
+      throw new Error(`spark.read.${format}: 'format' is not an option of ${format}(); use spark.read.format(...).load(...)`);
+    }
+    const reader = this.format(format);
+    return (options ? reader.withKeywords(format, options, []) : reader).loadPaths(paths);
+  }
+
+  /** This reader with keyword options applied: schema and format by their builders, the rest as options. */
+  private withKeywords(method: string, options: LoadOptions, special: readonly string[]): DataFrameReader {
+    let r: DataFrameReader = this;
+    if (special.includes('format') && options.format !== undefined && options.format !== null) r = r.format(String(options.format));
+    if (options.schema !== undefined && options.schema !== null) r = r.schema(options.schema);
+    for (const [k, v] of keywordEntries(method, options, ['schema', ...special])) r = r.option(k, v);
+    return r;
+  }
+
+  private async loadPaths(paths: string[]): Promise<DataFrame> {
     const format = checkFormat(this.fmt ?? String(confOf(this.session)?.get('spark.sql.sources.default') ?? 'parquet'));
-    const list = paths.flat();
+    const list = [...paths];
     if (list.length === 0 && this.opts.has('path')) list.push(String(this.opts.get('path')));
     const ctx: ReadContext = {
       format, opts: this.opts, conf: confOf(this.session), s3: s3SettingsOf(confOf(this.session)), userSchema: this.userSchema,
@@ -104,7 +135,7 @@ export class DataFrameReader {
       : format === 'json' ? await planJson(ctx, files, engine)
         : format === 'libsvm' ? await planLibsvm(ctx, files, engine)
           : format === 'parquet' ? await planParquet(ctx, files) : await planArrow(ctx, files);
-    return new DataFrame(this.session, new SourceNode(engine, schema, async () => plans));
+    return new DataFrame(this.session, new SourceNode(engine, schema, plans.length, async () => plans));
   }
 
   // --- CSV -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@
 import { LocalFileSystem } from './local.js';
 import { parsePath } from './paths.js';
 import { S3FileSystem } from './s3.js';
-import type { S3Config } from './s3-client.js';
+import type { S3Config } from './s3-config.js';
 
 export interface FileEntry {
   /** Canonical path of the file. */
@@ -38,6 +38,11 @@ export interface FileSystem {
    * S3: copies every object then deletes the sources — not atomic.
    */
   rename(from: string, to: string): Promise<void>;
+  /**
+   * The path with every symbolic link resolved, canonical. Local: fails with `not-found` when the
+   * path does not exist. S3 has no links: the canonical path (whether or not it exists).
+   */
+  realPath(path: string): Promise<string>;
   /** A fresh, hidden sibling path to write into before publishing with `rename`. */
   tempSibling(path: string): string;
   /** Joins a base path with relative parts, keeping the base's scheme. */

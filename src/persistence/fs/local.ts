@@ -100,6 +100,15 @@ export class LocalFileSystem implements FileSystem {
     }
   }
 
+  async realPath(path: string): Promise<string> {
+    const target = this.resolve('realPath', path);
+    try {
+      return await fsp.realpath(target);
+    } catch (error) {
+      throw localError('realPath', target, error);
+    }
+  }
+
   tempSibling(path: string): string {
     return tempSiblingPath(this.resolve('tempSibling', path));
   }

@@ -1,50 +1,29 @@
 /**
  * Builds the S3 client from an S3Config plus the standard AWS environment. The SDK is imported
- * on first use so that programs touching only local paths do not pay for loading it.
+ * on first use so that programs touching only local paths do not pay for loading it; it is an
+ * optional peer dependency (22 MB), so a local-only user need not install it at all.
  */
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 
-export interface S3Config {
-  /** Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, the shared config profile, else `us-east-1`. */
-  region?: string;
-  /** An S3-compatible server, e.g. `http://127.0.0.1:9000`. Default: `AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`. */
-  endpoint?: string;
-  /** `bucket` in the URL path rather than the host name. Default: true when an endpoint is set. */
-  forcePathStyle?: boolean;
-  /** Default: the SDK's standard chain (environment, shared files, SSO, container and instance roles). */
-  credentials?: S3ClientConfig['credentials'];
-  /** Attempts per request, retries included (the SDK's default is 3). */
-  maxAttempts?: number;
-}
+import type { S3Config, S3Settings } from './s3-config.js';
 
 export type S3Sdk = typeof import('@aws-sdk/client-s3');
-
-export interface S3Settings {
-  region: string | undefined;
-  endpoint: string | undefined;
-  forcePathStyle: boolean;
-}
 
 let sdk: Promise<S3Sdk> | undefined;
 
 export function loadS3Sdk(): Promise<S3Sdk> {
-  return (sdk ??= import('@aws-sdk/client-s3'));
+  return (sdk ??= import('@aws-sdk/client-s3').catch((error: unknown) => {
+    throw isMissingSdk(error) ? new Error(S3_SDK_MISSING, { cause: error }) : error;
+  }));
 }
 
-/** Explicit config wins over the environment; throws at once for an endpoint that is not a URL. */
-export function resolveS3Settings(config: S3Config, env: NodeJS.ProcessEnv = process.env): S3Settings {
-  const endpoint = config.endpoint ?? nonEmpty(env.AWS_ENDPOINT_URL_S3) ?? nonEmpty(env.AWS_ENDPOINT_URL);
-  if (endpoint !== undefined && !URL.canParse(endpoint)) {
-    throw new Error(`S3 endpoint '${endpoint}' is not a URL (expected e.g. http://127.0.0.1:9000)`);
-  }
-  if (config.maxAttempts !== undefined && !(Number.isInteger(config.maxAttempts) && config.maxAttempts >= 1)) {
-    throw new Error(`S3 maxAttempts must be an integer >= 1, got ${config.maxAttempts}`);
-  }
-  return {
-    region: config.region ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION),
-    endpoint,
-    forcePathStyle: config.forcePathStyle ?? endpoint !== undefined,
-  };
+export const S3_SDK_MISSING =
+  's3:// paths need the AWS SDK, an optional peer dependency of quiver that is not installed: npm install @aws-sdk/client-s3';
+
+/** The SDK package itself is absent (not one of its own dependencies, which is a broken install to report as is). */
+function isMissingSdk(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown };
+  return e?.code === 'ERR_MODULE_NOT_FOUND' && typeof e.message === 'string' && e.message.includes("'@aws-sdk/client-s3'");
 }
 
 export async function createS3Client(config: S3Config, settings: S3Settings): Promise<{ sdk: S3Sdk; client: S3Client }> {
@@ -77,8 +56,4 @@ async function hasRegion(client: S3Client): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  return value === undefined || value.trim() === '' ? undefined : value.trim();
 }

@@ -9,7 +9,8 @@ import { FileSystemError, isFileSystemError } from './errors.js';
 import type { FileEntry, FileSystem } from './filesystem.js';
 import { errorTarget, formatLocation, invalidPath, joinPath, parsePath, tempSiblingPath, type S3Location } from './paths.js';
 import { checkRename } from './preconditions.js';
-import { createS3Client, resolveS3Settings, type S3Config, type S3Sdk, type S3Settings } from './s3-client.js';
+import { createS3Client, type S3Sdk } from './s3-client.js';
+import { resolveS3Settings, type S3Config, type S3Settings } from './s3-config.js';
 import { s3Error } from './s3-errors.js';
 
 /** DeleteObjects takes at most 1000 keys per request. */
@@ -173,6 +174,11 @@ export class S3FileSystem implements FileSystem {
     await this.deleteKeys('rename', source, keys);
   }
 
+  /** S3 has no symbolic links: the canonical path. */
+  async realPath(path: string): Promise<string> {
+    return formatLocation(this.resolve('realPath', path));
+  }
+
   tempSibling(path: string): string {
     return tempSiblingPath(formatLocation(this.resolve('tempSibling', path)));
   }
@@ -191,7 +197,10 @@ export class S3FileSystem implements FileSystem {
 
   /** Runs one SDK call, translating its failure into a FileSystemError naming `at`. */
   private async call<T>(op: string, at: S3Location, request: (client: S3Client, s3: S3Sdk) => Promise<T>, context = ''): Promise<T> {
-    const { sdk, client } = await this.connect();
+    const { sdk, client } = await this.connect().catch((error: unknown) => {
+      // Loading the SDK failed (most often: it is not installed): say so once, naming the path.
+      throw new FileSystemError({ op, ...errorTarget(at), code: 'config', reason: (error as Error).message, cause: error });
+    });
     try {
       return await request(client, sdk);
     } catch (error) {

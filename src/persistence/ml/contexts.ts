@@ -32,8 +32,12 @@ export interface LoadContext {
   join(...parts: string[]): string;
   /** Reads `<path>/<dir>` (default `data`): every Parquet part file, with checked column accessors. */
   readData(dir?: string): Promise<ModelData>;
-  /** Loads the stage saved in `<path>/<relativeDir>`, whatever its class (dispatching on its metadata). */
-  loadStage(relativeDir: string): Promise<Params>;
+  /**
+   * Loads the stage saved in `<path>/<relativeDir>`, whatever its class (dispatching on its metadata).
+   * `relativeDir` must be a plain relative path (no `..`, not absolute); when it comes from metadata,
+   * `field` names the metadata field, for the error that refuses it (e.g. `paramMap.stageUids[2]`).
+   */
+  loadStage(relativeDir: string, field?: string): Promise<Params>;
   /**
    * Runs `make` so that the stage it constructs takes the saved uid, then restores the saved params
    * and defaults (Spark's `getAndSetParams`), skipping `skipParams`.

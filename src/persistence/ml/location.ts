@@ -6,7 +6,7 @@
 import { Session } from '../../dataframe/session.js';
 import { fileSystemFor, type FileSystem } from '../fs/filesystem.js';
 import { S3FileSystem } from '../fs/s3.js';
-import type { S3Config } from '../fs/s3-client.js';
+import type { S3Config } from '../fs/s3-config.js';
 
 /** A session's settings, duck-typed (Session satisfies it). */
 export interface SessionSettings {

@@ -18,6 +18,7 @@ export const SUCCESS_FILE = '_SUCCESS';
 
 const BASIC_KEYS = ['class', 'timestamp', 'sparkVersion', 'uid', 'paramMap', 'defaultParamMap'] as const;
 
+/** @inline */
 type JsonObject = Record<string, JsonValue>;
 
 /** Parsed metadata (Spark's `DefaultParamsReader.Metadata`). */

@@ -32,7 +32,7 @@ async function loadStages(ctx: LoadContext): Promise<PipelineStage[]> {
   const stages: PipelineStage[] = [];
   for (const [index, uid] of uids.entries()) {
     const relative = stagePath(uid, index, uids.length);
-    const stage = await ctx.loadStage(relative);
+    const stage = await ctx.loadStage(relative, `paramMap.stageUids[${index}]`);
     if (!(stage instanceof PipelineStage) || stage.uid !== uid) {
       throw new ModelPersistenceError(ctx.path, `${relative} holds ${String(stage)} (${stage.constructor.name}), not pipeline stage ${uid}`);
     }

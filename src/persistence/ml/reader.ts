@@ -8,10 +8,11 @@ import { constructWithUid, type Params } from '../../pipeline/params.js';
 import type { PipelineStage } from '../../pipeline/stage.js';
 import type { FileSystem } from '../fs/filesystem.js';
 import { normalizePath } from '../fs/paths.js';
-import type { S3Config } from '../fs/s3-client.js';
+import type { S3Config } from '../fs/s3-config.js';
 import {
   classNameOf, persistenceForClassName, registeredClassNames, type RegisteredStage, type StageClass,
 } from './class-registry.js';
+import { checkRelativePath, confineTo } from './confinement.js';
 import type { LoadContext } from './contexts.js';
 import { ModelPersistenceError, atPath } from './errors.js';
 import { openFileSystem } from './location.js';
@@ -36,8 +37,12 @@ export async function loadStage<S extends Params>(cls: StageClass<S>, path: stri
   return (await withFileSystem(path, options, (fs, dir) => readStageAt(fs, dir, cls))) as S;
 }
 
-/** Reads the stage saved in `dir` of `fs`; with `cls`, the saved class must be `cls`'s. */
-export async function readStageAt(fs: FileSystem, dir: string, cls?: StageClass): Promise<Params> {
+/**
+ * Reads the stage saved in `dir` of `fs`; with `cls`, the saved class must be `cls`'s. Every read,
+ * sub-stages' included, stays inside `dir` (confinement.ts).
+ */
+export async function readStageAt(unconfined: FileSystem, dir: string, cls?: StageClass): Promise<Params> {
+  const fs = confineTo(unconfined, dir);
   const expected = cls === undefined ? undefined : classNameOf(cls);
   if (cls !== undefined && expected === undefined) {
     throw new ModelPersistenceError(dir, `${cls.name} cannot be loaded: it declares no static sparkClassName and is not registered`);
@@ -100,15 +105,18 @@ class StageLoadContext implements LoadContext {
   ) {}
 
   join(...parts: string[]): string {
+    for (const part of parts) checkRelativePath(this.path, part, `the loader of ${this.metadata.className}`);
     return this.fs.join(this.path, ...parts);
   }
 
   async readData(dir = 'data'): Promise<ModelData> {
+    checkRelativePath(this.path, dir, `the loader of ${this.metadata.className}`);
     return new ModelData(this.path, await readDataDir(this.fs, this.path, dir), dir);
   }
 
-  loadStage(relativeDir: string): Promise<Params> {
-    return readStageAt(this.fs, this.join(relativeDir));
+  loadStage(relativeDir: string, field?: string): Promise<Params> {
+    checkRelativePath(this.path, relativeDir, field === undefined ? `the loader of ${this.metadata.className}` : `metadata field ${field}`);
+    return readStageAt(this.fs, this.fs.join(this.path, relativeDir));
   }
 
   construct<T extends Params>(make: () => T, skipParams: readonly string[] = []): T {

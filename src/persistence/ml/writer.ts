@@ -8,7 +8,7 @@ import type { Table } from 'apache-arrow';
 import { registerDefaultWriter, type MLWriter, type SessionSettings } from '../../pipeline/ml-writable.js';
 import type { Params } from '../../pipeline/params.js';
 import type { FileSystem } from '../fs/filesystem.js';
-import type { S3Config } from '../fs/s3-client.js';
+import type { S3Config } from '../fs/s3-config.js';
 import { persistenceOf } from './class-registry.js';
 import type { SaveContext } from './contexts.js';
 import { ModelPersistenceError, atPath } from './errors.js';
