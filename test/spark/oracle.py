@@ -19,10 +19,17 @@ def spark_class(name):
 
 
 def param_values(stage):
-    """Every param that has a value (set or default), by name, as JSON-able values."""
+    """Every param that has a value (set or default) in the JVM stage, by name, as JSON-able values.
+
+    Read from the JVM object, not PySpark's wrapper: a wrapper made by fit() keeps defaults it
+    derived from its own Python uid (e.g. StringIndexerModel_<x>__output) where the JVM stage, the
+    one that saves and transforms, has its parent's uid (StringIndexer_<y>__output)."""
+    from pyspark.ml.common import _java2py
+    java = stage._java_obj
     out = {}
-    for param, value in stage.extractParamMap().items():
-        out[param.name] = value
+    for param in java.params():
+        if java.isDefined(param):
+            out[param.name()] = _java2py(spark.sparkContext, java.getOrDefault(param))
     return out
 
 
