@@ -106,8 +106,9 @@ export function vectorValues(v: unknown): number[] {
  * Compares rows column by column, matched by `key`: numbers and vectors within `tol`
  * (exact when `tol.rel` is 0), everything else equal.
  */
-export function expectSameRows(quiver: readonly Row[], spark: readonly Row[], key: string, columns: readonly string[], tol: Tolerance = { rel: 0 }): void {
+export function expectSameRows(quiver: readonly Row[], spark: readonly Row[], key: string, columns: readonly string[], tol: Tolerance = { rel: 0 }): number {
   expect(quiver.length, 'row count').toBe(spark.length);
+  let worst = 0;
   const byKey = new Map(spark.map((r) => [r[key], r]));
   for (const column of columns) {
     const q: number[] = [];
@@ -130,7 +131,21 @@ export function expectSameRows(quiver: readonly Row[], spark: readonly Row[], ke
       }
     }
     expectClose(q, s, tol, `column ${column}`);
+    worst = Math.max(worst, maxAbsDiff(q, s));
   }
+  return worst;
+}
+
+/** The largest absolute difference between two arrays (0 when equal). */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  return worst;
+}
+
+/** One line of the measurements the README's compatibility table is filled from. */
+export function measured(stage: string, what: string, maxAbs: number): void {
+  console.log(`spark-measured | ${stage} | ${what} | max abs diff ${maxAbs.toExponential(2)}`);
 }
 
 // --- the two sides' views of one stage -------------------------------------------------------

@@ -9,11 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
   OneHotEncoder, OneHotEncoderModel, PCA, PCAModel, StandardScaler, StandardScalerModel, StringIndexer,
-  StringIndexerModel, VectorAssembler, load, type DataFrame, type Row,
+  StringIndexerModel, VectorAssembler, type DataFrame,
 } from '../../src/index.js';
-import type { Params } from '../../src/pipeline/params.js';
 import { useSession } from '../helpers/sessions.js';
-import { expectClose, expectSameParamValues, expectSameRows, FEATURES, writeTable, type Tolerance } from './data.js';
+import { expectClose, FEATURES, maxAbsDiff, measured, writeTable, type Tolerance } from './data.js';
+import { exchanges } from './exchange.js';
 import { useSparkDriver } from './harness.js';
 
 const { spark, scratch } = useSparkDriver();
@@ -38,39 +38,7 @@ async function table(): Promise<DataFrame> {
   return (await new StringIndexer({ inputCol: 'city', outputCol: 'cityIndex' }).fit(assembled)).transform(assembled);
 }
 
-interface Exchange { uid: string; params: Record<string, unknown>; rows: Row[] }
-type Loader<T> = { load(path: string): Promise<T>; sparkClassName: string };
-
-/**
- * Spark builds `stage` (Python, fitted or not) and saves it; Quiver loads it with the class's load
- * and with the generic load; both have Spark's uid and params, and give Spark's `columns` on T.
- */
-async function sparkSavesQuiverLoads<T extends Params & { transform(df: DataFrame): DataFrame }>(
-  python: string, cls: Loader<T>, columns: string[], tol: Tolerance,
-): Promise<T> {
-  const path = fresh('spark-saved');
-  const saved = await spark().run<Exchange>(`${python}\nresult = saved_by_spark(stage, args['path'], T, args['columns'])`, { path, columns });
-  const ours = await cls.load(path);
-  const generic = await load<T>(path);
-  expect(generic.constructor).toBe(ours.constructor);
-  for (const stage of [ours, generic]) {
-    expect(stage.uid).toBe(saved.uid);
-    expectSameParamValues(stage, saved.params);
-    expectSameRows(await stage.transform(await table()).select('id', ...columns).collect(), saved.rows, 'id', columns, tol);
-  }
-  return ours;
-}
-
-/** Quiver saves `stage`; Spark loads it with the Spark class's load and gives Quiver's `columns` on T. */
-async function quiverSavesSparkLoads(stage: Params & { transform(df: DataFrame): DataFrame; save(path: string): Promise<void> }, columns: string[], tol: Tolerance): Promise<void> {
-  const path = fresh('quiver-saved');
-  await stage.save(path);
-  const className = (stage.constructor as unknown as { sparkClassName: string }).sparkClassName;
-  const loaded = await spark().run<Exchange>(`result = loaded_by_spark(args['cls'], args['path'], T, args['columns'])`, { cls: className, path, columns });
-  expect(loaded.uid).toBe(stage.uid);
-  expectSameParamValues(stage, loaded.params);
-  expectSameRows(await stage.transform(await table()).select('id', ...columns).collect(), loaded.rows, 'id', columns, tol);
-}
+const { sparkSavesQuiverLoads, quiverSavesSparkLoads } = exchanges(spark, fresh, table);
 
 // Feature transforms are a few double operations per value, done in the same order as Spark:
 // outputs are compared exactly.
@@ -96,6 +64,8 @@ describe('StandardScaler', () => {
       // MultivariateOnlineSummarizer merges per-partition Welford moments): 1e-12 relative.
       expectClose(ours.mean.toArray(), fromSpark.mean.toArray(), { rel: 1e-12 }, 'mean');
       expectClose(ours.std.toArray(), fromSpark.std.toArray(), { rel: 1e-12 }, 'std');
+      measured('StandardScaler', `fit parity withMean ${withMean} withStd ${withStd} (mean, std)`,
+        Math.max(maxAbsDiff(ours.mean.toArray(), fromSpark.mean.toArray()), maxAbsDiff(ours.std.toArray(), fromSpark.std.toArray())));
       await quiverSavesSparkLoads(ours, ['scaled'], EXACT);
     });
   }
@@ -132,6 +102,7 @@ describe('PCA', () => {
     const fromSpark = await sparkSavesQuiverLoads(`stage = PCA(k=3, inputCol='features', outputCol='pca').fit(T)`, PCAModel, ['pca'], projection);
     const ours = await new PCA({ k: 3, inputCol: 'features', outputCol: 'pca' }).fit(await table());
     expectClose(ours.explainedVariance.toArray(), fromSpark.explainedVariance.toArray(), { rel: 1e-12 }, 'explained variance');
+    measured('PCA', 'fit parity explained variance', maxAbsDiff(ours.explainedVariance.toArray(), fromSpark.explainedVariance.toArray()));
     // Components to 1e-12 relative to the largest loading of each (a near-zero loading carries the
     // covariance's rounding), up to sign: a component is only defined up to sign; Spark keeps
     // whatever LAPACK's SVD returns, Quiver makes the largest loading positive on purpose
@@ -142,6 +113,7 @@ describe('PCA', () => {
       const sign = Math.sign(raw.reduce((acc, v, i) => acc + v * b[i]!, 0));
       const a = raw.map((v) => sign * v);
       expectClose(a, b, { rel: 1e-12, abs: 1e-12 * Math.max(...b.map(Math.abs)) }, `component ${j}`);
+      measured('PCA', `fit parity component ${j} (up to sign)`, maxAbsDiff(a, b));
     }
     await quiverSavesSparkLoads(ours, ['pca'], projection);
   });

@@ -6,10 +6,11 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 import { DenseMatrix, DenseVector, SparseVector, Vectors } from '../../src/index.js';
 
@@ -38,6 +39,9 @@ export class SparkError extends Error {
     this.name = 'SparkError';
   }
 }
+
+/** A reply of driver.py, still in the wire encoding. */
+export interface WireReply { id?: number; ok?: boolean; value?: unknown; error?: string; traceback?: string }
 
 export interface SparkDriver {
   readonly version: string;
@@ -73,7 +77,7 @@ export async function startSparkDriver(scratch: string): Promise<SparkDriver> {
   let alive = true;
   void exited.then(() => { alive = false; });
 
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (v: WireReply) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let version = '';
   const lines = createInterface({ input: child.stdout });
@@ -91,8 +95,7 @@ export async function startSparkDriver(scratch: string): Promise<SparkDriver> {
       const waiter = pending.get(message.id!);
       if (!waiter) return;
       pending.delete(message.id!);
-      if (message.ok) waiter.resolve(decode(message.value));
-      else waiter.reject(new SparkError(message.error ?? 'unknown Spark failure', message.traceback ?? ''));
+      waiter.resolve(message);
     });
   });
   void exited.then((code) => {
@@ -123,31 +126,107 @@ export async function startSparkDriver(scratch: string): Promise<SparkDriver> {
     await stop();
     throw error;
   }
+  const raw = (code: string, args: unknown): Promise<WireReply> => {
+    if (!alive) return Promise.reject(new Error(`the Spark driver is not running:\n${stderrTail}`));
+    const id = nextId++;
+    return new Promise<WireReply>((ok, fail) => {
+      pending.set(id, { resolve: ok, reject: fail });
+      child.stdin.write(`${JSON.stringify({ id, code, args })}\n`);
+    });
+  };
   return {
     get version() { return version; },
-    run<T>(code: string, args: Record<string, unknown> = {}): Promise<T> {
-      if (!alive) return Promise.reject(new Error(`the Spark driver is not running:\n${stderrTail}`));
-      const id = nextId++;
-      return new Promise<T>((ok, fail) => {
-        pending.set(id, { resolve: ok as (v: unknown) => void, reject: fail });
-        child.stdin.write(`${JSON.stringify({ id, code, args: encode(args) })}\n`);
-      });
-    },
+    run: async <T>(code: string, args: Record<string, unknown> = {}): Promise<T> => unwrap<T>(await raw(code, encode(args))),
+    raw,
     stop,
-  };
+  } as SparkDriver & { raw: typeof raw };
+}
+
+function unwrap<T>(reply: WireReply): T {
+  if (reply.ok) return decode(reply.value) as T;
+  throw new SparkError(reply.error ?? 'unknown Spark failure', reply.traceback ?? '');
 }
 
 /**
- * One Spark driver and one scratch directory for a test file, with the helpers of oracle.py
- * defined in the driver. The returned accessors are valid
- * inside tests; the driver is stopped and the directory removed after the file's tests.
+ * Serves `driver` to the test files on 127.0.0.1 (an ephemeral port), one JSON line per request
+ * and reply. The suite's globalSetup (spark-global.ts) starts one driver and this server, so every
+ * test file talks to the same Spark JVM; requests run one at a time in the driver's order.
+ */
+export async function serveSparkDriver(driver: SparkDriver): Promise<{ port: number; close: () => Promise<void> }> {
+  const { raw } = driver as SparkDriver & { raw: (code: string, args: unknown) => Promise<WireReply> };
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    createInterface({ input: socket }).on('line', (line) => {
+      const request = JSON.parse(line) as { id: number; code: string; args: unknown };
+      raw(request.code, request.args).then(
+        (reply) => socket.write(`${JSON.stringify({ ...reply, id: request.id })}\n`),
+        (error: Error) => socket.write(`${JSON.stringify({ id: request.id, ok: false, error: error.message })}\n`),
+      );
+    });
+  });
+  await new Promise<void>((ok, fail) => { server.once('error', fail); server.listen(0, '127.0.0.1', () => ok()); });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    close: () => new Promise<void>((done) => { for (const s of sockets) s.destroy(); server.close(() => done()); }),
+  };
+}
+
+/** A client of serveSparkDriver's socket: the same run() as the driver itself; stop() only disconnects. */
+export async function connectSparkDriver(port: number, version: string): Promise<SparkDriver> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((ok, fail) => { socket.once('connect', ok); socket.once('error', fail); });
+  const pending = new Map<number, { resolve: (v: WireReply) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let open = true;
+  createInterface({ input: socket }).on('line', (line) => {
+    const reply = JSON.parse(line) as WireReply;
+    const waiter = pending.get(reply.id!);
+    pending.delete(reply.id!);
+    waiter?.resolve(reply);
+  });
+  socket.once('close', () => {
+    open = false;
+    for (const waiter of pending.values()) waiter.reject(new Error('the connection to the shared Spark driver closed'));
+    pending.clear();
+  });
+  return {
+    version,
+    run: <T>(code: string, args: Record<string, unknown> = {}): Promise<T> => {
+      if (!open) return Promise.reject(new Error('the connection to the shared Spark driver is closed'));
+      const id = nextId++;
+      return new Promise<WireReply>((ok, fail) => {
+        pending.set(id, { resolve: ok, reject: fail });
+        socket.write(`${JSON.stringify({ id, code, args: encode(args) })}\n`);
+      }).then((reply) => unwrap<T>(reply));
+    },
+    stop: async () => { socket.end(); },
+  };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The port of the shared driver's socket (spark-global.ts), and its Spark version. */
+    sparkDriver: { port: number; version: string };
+  }
+}
+
+/**
+ * The suite's shared Spark driver (started once by spark-global.ts) and a scratch directory for a
+ * test file, with the helpers of oracle.py (re)defined in the driver. The returned accessors are
+ * valid inside tests; the connection is closed and the directory removed after the file's tests.
+ * Files run one after another (vitest.spark.config.ts), so the driver's namespace is one file's.
  */
 export function useSparkDriver(): { spark: () => SparkDriver; scratch: () => string } {
   let driver: SparkDriver | undefined;
   let scratch = '';
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'quiver-spark-'));
-    driver = await startSparkDriver(scratch);
+    const { port, version } = inject('sparkDriver');
+    driver = await connectSparkDriver(port, version);
     await driver.run(readFileSync(join(REPO, 'test', 'spark', 'oracle.py'), 'utf8'));
   }, START_TIMEOUT_MS + 10_000);
   afterAll(async () => {
@@ -156,7 +235,7 @@ export function useSparkDriver(): { spark: () => SparkDriver; scratch: () => str
   }, STOP_GRACE_MS + 10_000);
   return {
     spark: () => {
-      if (!driver) throw new Error('the Spark driver is not started (use it inside a test)');
+      if (!driver) throw new Error('the Spark driver is not connected (use it inside a test)');
       return driver;
     },
     scratch: () => scratch,
