@@ -168,7 +168,10 @@ export async function loadEnsemble(ctx: LoadContext, classification: boolean): P
   }
   const meta = await ctx.readData('treesMetadata');
   const weights = new Map<number, number>();
-  for (let r = 0; r < meta.numRows; r++) weights.set(meta.int('treeID', r), meta.double('weights', r));
+  // Spark 4.1 writes the (treeID, metadata, weights) tuples without naming them: _1, _2, _3.
+  const positional = !meta.columns.includes('treeID') && meta.columns.includes('_1') && meta.columns.includes('_3');
+  const [idColumn, weightColumn] = positional ? ['_1', '_3'] : ['treeID', 'weights'];
+  for (let r = 0; r < meta.numRows; r++) weights.set(meta.int(idColumn, r), meta.double(weightColumn, r));
   const ids = [...weights.keys()].sort((a, b) => a - b);
   ids.forEach((id, i) => {
     if (id !== i) throw new ModelPersistenceError(ctx.path, `corrupt model data (treesMetadata/): tree ${i} is missing`);

@@ -53,8 +53,8 @@ export function metadataJSON(stage: Params, className: string, options: Metadata
     timestamp: options.timestamp ?? Date.now(),
     sparkVersion: SPARK_VERSION,
     uid: stage.uid,
-    paramMap: options.paramMap ?? stage.paramMapJSON(),
-    defaultParamMap: stage.defaultParamMapJSON(),
+    paramMap: markDoubles(stage, options.paramMap ?? stage.paramMapJSON()),
+    defaultParamMap: markDoubles(stage, stage.defaultParamMapJSON()),
   };
   for (const [key, value] of Object.entries(options.extra ?? {})) {
     if ((BASIC_KEYS as readonly string[]).includes(key)) {
@@ -62,7 +62,28 @@ export function metadataJSON(stage: Params, className: string, options: Metadata
     }
     metadata[key] = value;
   }
-  return JSON.stringify(metadata);
+  return JSON.stringify(metadata).replace(DOUBLE_TEXT, '$1');
+}
+
+// Spark's DoubleParam (and double[] params) decode only JSON doubles: `0` is JInt and fails with
+// "Cannot decode JInt(0) to Double", so integral doubles must be written `0.0` as json4s does.
+// JSON.stringify cannot write that; such values go through it as marked strings, unwrapped after.
+const DOUBLE_MARK = '\u{E000}double:';
+const DOUBLE_TEXT = /"\u{E000}double:([^"]*)"/gu;
+
+function markDouble(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(markDouble);
+  if (typeof value === 'number' && Number.isInteger(value) && !/[e.]/.test(String(value))) return `${DOUBLE_MARK}${value}.0`;
+  return value;
+}
+
+function markDoubles(stage: Params, map: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const [name, value] of Object.entries(map)) {
+    const kind = stage.hasParam(name) ? stage.getParam(name).kind.name : '';
+    out[name] = kind.startsWith('double') ? markDouble(value) : value;
+  }
+  return out;
 }
 
 /** Writes `<dir>/metadata/part-00000` (the JSON line and a newline, as saveAsTextFile) then `_SUCCESS`. */

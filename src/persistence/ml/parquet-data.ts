@@ -12,13 +12,17 @@ import { isFileSystemError } from '../../fs/errors.js';
 import type { FileSystem } from '../../fs/filesystem.js';
 import { ModelPersistenceError, atPath } from './errors.js';
 import { SUCCESS_FILE } from './metadata.js';
+import { SPARK_ROW_METADATA_KEY, sparkSchemaJSON } from './spark-schema.js';
 
 /** Writes `table` into the directory `dir` (created as needed). */
 export async function writeDataDir(fs: FileSystem, dir: string, table: Table): Promise<void> {
   const w = parquetWasm();
   let bytes: Uint8Array;
   try {
-    const props = new w.WriterPropertiesBuilder().setCompression(w.Compression.SNAPPY).build();
+    const props = new w.WriterPropertiesBuilder()
+      .setCompression(w.Compression.SNAPPY)
+      .setKeyValueMetadata(new Map([[SPARK_ROW_METADATA_KEY, sparkSchemaJSON(table.schema)]]))
+      .build();
     bytes = w.writeParquet(w.Table.fromIPCStream(tableToIPC(table, 'stream')), props);
   } catch (error) {
     throw atPath(dir, 'cannot encode the model data as Parquet', error);

@@ -1,0 +1,17 @@
+// `npm run test:spark`: Quiver beside real Apache Spark (scripts/spark/setup.sh installs it).
+// One PySpark driver (one Spark JVM in local[2]) serves every file: test/spark/spark-global.ts.
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/spark/**/*.test.ts'],
+    globalSetup: ['test/spark/spark-global.ts'],
+    // Spark's JVM start and its first jobs are slow; a test talks to it several times.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    pool: 'forks',
+    // Files one after another: they share the driver's Python namespace, and one Spark JVM beside
+    // one Quiver pool is what 2 cores hold.
+    fileParallelism: false,
+  },
+});
