@@ -33,6 +33,9 @@ function stallingAt(op: string, n: number): FileSystem {
       return async (...args: unknown[]) => {
         if (++calls === n) {
           process.stdout.write(`stalled ${String(args[0])}\n`);
+          // A promise that never settles does not keep Node alive: without the timer the process
+          // would exit (code 13) at once, and a test that expects a live writer would race its death.
+          setInterval(() => undefined, 1 << 30);
           return new Promise(() => undefined);
         }
         return value.apply(target, args);
