@@ -1,7 +1,11 @@
 // Gradient boosting passes. Predictions of every training row live in shared memory and are
-// updated in place once per round with the round's new trees (never recomputed from all trees);
-// the same pass computes the next round's gradients and hessians, draws the round's subsample,
-// resets the rows to the root and sums the validation error.
+// updated once per round with the round's new trees (never recomputed from all trees); the same
+// pass computes the next round's gradients and hessians, draws the round's subsample and sums the
+// validation error. The update runs again when a task is retried and must then read what its
+// first attempt read: the predictions are two buffers that rounds alternate between (round r reads
+// pred[1 - r % 2], writes pred[r % 2]), and so are the rows' node ids and samples (round r's
+// trees grow in node[(r % 2) R + k] and bag[(r % 2) R + k] while its update reads where the
+// previous round's trees left the rows); everything else it writes is a function of what it reads.
 import { registerKernel } from '../engine/kernels.js';
 import type { BroadcastRef } from '../engine/protocol.js';
 import { columnByName, denseColumn, doubleColumn, sparseColumn } from '../feature/columns.js';
@@ -46,6 +50,8 @@ export interface GbtUpdateParams {
   maxBins: number;
   /** The trees of the previous round, to add to the predictions; null before the first round. */
   previous: BinnedTree[] | null;
+  /** Which prediction buffer the update writes (it reads the other): the round's parity. */
+  parity: number;
   /** Loss whose gradients the next round fits; null for a final pass that only updates. */
   gradientLoss: GbtLoss | null;
   /** Loss of the validation error (Spark's computeError). */
@@ -56,8 +62,8 @@ export interface GbtUpdateParams {
 }
 
 export interface GbtState extends ForestState {
-  /** n × R predictions. */
-  pred: Float64Array;
+  /** n × R predictions, twice: before and after a round's update (see `GbtUpdateParams.parity`). */
+  pred: [Float64Array, Float64Array];
 }
 
 /** Spark's Loss.computeError for one row (label as stored: 0/1 classes or a regression target). */
@@ -94,18 +100,19 @@ export function gbtUpdate(data: TreeData, st: GbtState, p: GbtUpdateParams): { e
     return validationError(data, st, p);
   }
   const { bins, d, labels, validation } = data;
-  const { pred } = st;
+  const before = st.pred[1 - p.parity], pred = st.pred[p.parity];
   const R = p.R, B = p.maxBins, r0 = p.r0, r1 = p.r1;
-  const bag = st.bag[0];
+  const bagIn = st.bag[(1 - p.parity) * R], bag = st.bag[p.parity * R];
   // 1. Add the previous round's trees: in-bag rows from the node they reached in training.
-  if (p.previous) {
+  if (!p.previous) pred.set(before.subarray(r0 * R, r1 * R), r0 * R);
+  else {
     for (let k = 0; k < R; k++) {
-      const t = p.previous[k], node = st.node[k];
+      const t = p.previous[k], node = st.node[(1 - p.parity) * R + k];
       const { routeBase, routeFeat, routeLeft, routeMask, value, feat, left, mask } = t;
       const routeLen = routeFeat.length;
       for (let r = r0; r < r1; r++) {
         let id: number;
-        if (bag === null || bag[r] > 0) {
+        if (bagIn === null || bagIn[r] > 0) {
           id = node[r];
           const q = id - routeBase;
           if (q >= 0 && q < routeLen && routeFeat[q] >= 0) id = routeLeft[q] + 1 - routeMask[q * B + bins[r * d + routeFeat[q]]];
@@ -113,7 +120,7 @@ export function gbtUpdate(data: TreeData, st: GbtState, p: GbtUpdateParams): { e
           id = 0;
           while (feat[id] >= 0) id = left[id] + 1 - mask[id * B + bins[r * d + feat[id]]];
         }
-        pred[r * R + k] += value[id];
+        pred[r * R + k] = before[r * R + k] + value[id];
       }
     }
   }
@@ -176,7 +183,7 @@ function validationError(data: TreeData, st: GbtState, p: GbtUpdateParams): { er
   for (let r = p.r0; r < p.r1; r++) {
     if (!validation[r]) continue;
     const w = weights ? weights[r] : 1;
-    error += w * rowError(p.errorLoss, labels[r], st.pred, r * p.R, p.R);
+    error += w * rowError(p.errorLoss, labels[r], st.pred[p.parity], r * p.R, p.R);
     weight += w;
   }
   return { error, weight };
@@ -198,9 +205,9 @@ function gbtUpdateWasm(data: TreeData, st: GbtState, p: GbtUpdateParams, loss: 0
   const ptr = (a: ArrayBufferView | null | undefined) => (a ? a.byteOffset : -1);
   const wide = data.bins instanceof Uint16Array ? 16 : 8;
   k.exports[`gbtUpdate${loss}_${wide}`](
-    p.r0, p.r1, ptr(st.node[0]), ptr(st.bag[0]), ptr(data.bins), data.d, B, t ? 1 : 0,
+    p.r0, p.r1, ptr(st.node[1 - p.parity]), ptr(st.bag[1 - p.parity]), ptr(st.bag[p.parity]), ptr(data.bins), data.d, B, t ? 1 : 0,
     t ? t.routeBase : 0, t ? t.routeFeat.length : 0, pRouteFeat, pRouteLeft, pRouteMask, pValue, pFeat, pLeft, pMask,
-    ptr(st.pred), ptr(data.labels), ptr(st.grad![0]), ptr(st.hess?.[0]), ptr(data.validation),
+    ptr(st.pred[1 - p.parity]), ptr(st.pred[p.parity]), ptr(data.labels), ptr(st.grad![0]), ptr(st.hess?.[0]), ptr(data.validation),
     p.rate < 1 ? 1 : 0, p.rate, p.roundSeedHash, p.gradientLoss ? 1 : 0,
   );
 }

@@ -62,15 +62,19 @@ export async function trainGBT(df: DataFrame, o: GbtOptions): Promise<FittedBoos
     const sampled = validate || o.subsamplingRate < 1;
     const n = ds.n;
     const mem = ds.memory;
-    const bag = sampled ? mem.uint8(n) : null;
+    // Trees t = (round % 2) R + k: node ids and samples alternate between two copies by round, so
+    // that a retried update still reads the previous round's (gbt.kernels.ts); the rest is shared.
+    const bags = [0, 1].map(() => (sampled ? mem.uint8(n) : null));
+    const grad = Array.from({ length: R }, () => mem.float64(n));
+    const hess = Array.from({ length: R }, () => (hessian ? mem.float64(n) : null));
+    const active = Array.from({ length: R }, () => mem.int32(n));
+    const activeCount = Array.from({ length: R }, () => mem.int32(MAX_SEGMENTS));
+    const twice = <T>(a: T[]): T[] => [...a, ...a];
     const state: GbtState = {
-      node: Array.from({ length: R }, () => mem.int32(n)),
-      bag: Array.from({ length: R }, () => bag),
-      grad: Array.from({ length: R }, () => mem.float64(n)),
-      hess: Array.from({ length: R }, () => (hessian ? mem.float64(n) : null)),
-      pred: mem.float64(n * R),
-      active: Array.from({ length: R }, () => mem.int32(n)),
-      activeCount: Array.from({ length: R }, () => mem.int32(MAX_SEGMENTS)),
+      node: Array.from({ length: 2 * R }, () => mem.int32(n)),
+      bag: Array.from({ length: 2 * R }, (_, t) => bags[Math.floor(t / R)]),
+      grad: twice(grad), hess: twice(hess), active: twice(active), activeCount: twice(activeCount),
+      pred: [mem.float64(n * R), mem.float64(n * R)],
       inArena: false,
     };
     state.inArena = mem.inArena;
@@ -90,7 +94,7 @@ export async function trainGBT(df: DataFrame, o: GbtOptions): Promise<FittedBoos
 
     const updateParams = (previous: BinnedTree[] | null, gradientLoss: GbtLoss | null, round: number, r0 = 0, r1 = n): GbtUpdateParams => ({
       data: ds.broadcast.ref, state: stateB!.ref, r0, r1, R, maxBins, previous, gradientLoss,
-      errorLoss: loss, rate: o.subsamplingRate, roundSeedHash: hashInts(o.seed, 0xbac, round),
+      errorLoss: loss, rate: o.subsamplingRate, roundSeedHash: hashInts(o.seed, 0xbac, round), parity: round % 2,
     });
     const update = async (previous: BinnedTree[] | null, gradientLoss: GbtLoss | null, round: number) => {
       const groups = chunkGroups(ranges, engine.parallelism);
@@ -121,7 +125,7 @@ export async function trainGBT(df: DataFrame, o: GbtOptions): Promise<FittedBoos
         continue;
       }
       const learner = learnerFor(layout);
-      const roundTrees = Array.from({ length: R }, (_, k) => ({ t: k, index: round * R + k }));
+      const roundTrees = Array.from({ length: R }, (_, k) => ({ t: (round % 2) * R + k, index: round * R + k }));
       let learned: LearnTree[];
       if (local) {
         // One task per tree: the previous round's update is a pass of its own.

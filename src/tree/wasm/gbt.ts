@@ -33,16 +33,18 @@ function emitFmix(f: Fn): void {
 }
 
 /**
- * gbtUpdate{loss}_{8|16} over rows [r0, r1) of one tree; `prev` = 0 before the first tree.
+ * gbtUpdate{loss}_{8|16} over rows [r0, r1) of one tree; `prev` = 0 before the first tree. The
+ * predictions after the update go to `pred`, from `predIn`; the previous tree's sample is read from
+ * `bagIn`, the next one written to `bag` (the inputs are never written: a retry reads the same).
  * Validation rows leave the sample (the caller sums their errors); `sample` draws Bernoulli(rate)
  * membership keyed by (seedHash, row) as rowUniform does; `gradient` = 0 only updates predictions.
  */
 export function gbtUpdateFn(wide: boolean, loss: 0 | 1 | 2): Fn {
   const f = new Fn(`gbtUpdate${loss}_${wide ? 16 : 8}`, [
-    ['r0', I32], ['r1', I32], ['node', I32], ['bag', I32], ['bins', I32], ['d', I32], ['B', I32], ['prev', I32],
+    ['r0', I32], ['r1', I32], ['node', I32], ['bagIn', I32], ['bag', I32], ['bins', I32], ['d', I32], ['B', I32], ['prev', I32],
     ['routeBase', I32], ['routeLen', I32], ['routeFeat', I32], ['routeLeft', I32], ['routeMask', I32],
     ['value', I32], ['feat', I32], ['left', I32], ['mask', I32],
-    ['pred', I32], ['labels', I32], ['grad', I32], ['hess', I32], ['validation', I32],
+    ['predIn', I32], ['pred', I32], ['labels', I32], ['grad', I32], ['hess', I32], ['validation', I32],
     ['sample', I32], ['rate', F64], ['seedHash', I32], ['gradient', I32],
   ], [['row', I32], ['id', I32], ['q', I32], ['ft', I32], ['ib', I32], ['hh', I32],
     ['x', F64], ['p', F64], ['k', F64], ['t', F64], ['t2', F64], ['t4', F64], ['t8', F64], ['q0', F64], ['q1', F64], ['q2', F64]]);
@@ -57,7 +59,7 @@ export function gbtUpdateFn(wide: boolean, loss: 0 | 1 | 2): Fn {
   f.for('row', () => f.get('r0'), () => f.get('r1'), () => {
     f.get('prev').if(() => {
       f.i32(1).set('ib');
-      f.get('bag').i32(0).geS().if(() => { f.get('bag').get('row').add().loadU8().i32(0).ne().set('ib'); });
+      f.get('bagIn').i32(0).geS().if(() => { f.get('bagIn').get('row').add().loadU8().i32(0).ne().set('ib'); });
       f.get('ib').if(() => {
         f.addr4('node', 'row').loadI32().set('id');
         f.get('id').get('routeBase').sub().set('q');
@@ -74,7 +76,9 @@ export function gbtUpdateFn(wide: boolean, loss: 0 | 1 | 2): Fn {
           f.br('walk');
         });
       });
-      f.addr8('pred', 'row').addr8('pred', 'row').loadF64().addr8('value', 'id').loadF64().fadd().storeF64();
+      f.addr8('pred', 'row').addr8('predIn', 'row').loadF64().addr8('value', 'id').loadF64().fadd().storeF64();
+    }, () => {
+      f.addr8('pred', 'row').addr8('predIn', 'row').loadF64().storeF64();
     });
     f.block('sampled', () => {
       f.get('validation').i32(0).geS().if(() => {
