@@ -1,6 +1,9 @@
 // K-Means kernels: each runs on one cached partition inside an executor. Per-point state that
 // lives across passes (norms, assignments, Hamerly bounds, k-means|| costs) sits in
-// SharedArrayBuffers the driver allocated once and broadcast; partition p's task mutates part p.
+// SharedArrayBuffers the driver allocated once and broadcast; partition p's task writes part p.
+// The state that passes update is kept twice: a pass reads side `read` and writes the other, and
+// the driver flips `read` once the pass is accepted. A retried task (its first attempt died after
+// writing) reads what the first attempt read, so it cannot apply an update twice.
 import type { RecordBatch } from 'apache-arrow';
 import { registerAggregator, registerKernel } from '../engine/kernels.js';
 import type { BroadcastRef } from '../engine/protocol.js';
@@ -14,8 +17,13 @@ const STAGE = 'KMeans';
 
 /** Per-partition state, one entry per partition, in shared memory. */
 export interface PartitionState {
-  /** Euclidean: ‖x − shift‖² (for the cost); cosine: ‖x‖. */
+  /** Euclidean: ‖x − shift‖² (for the cost); cosine: ‖x‖. A function of the data: written in place. */
   norms: Float64Array;
+  /** What passes update, twice (see above). */
+  sides: [StateSide, StateSide];
+}
+
+export interface StateSide {
   /** k-means||: index of the nearest candidate; Lloyd: index of the assigned center. */
   assign: Int32Array;
   /** k-means||: cost to the nearest candidate; Lloyd: upper bound on the distance to the assigned center. */
@@ -33,20 +41,30 @@ export interface KMeansState { parts: PartitionState[] }
 
 export function allocateState(rows: number[], k: number, d: number): KMeansState {
   const f64 = (n: number) => new Float64Array(new SharedArrayBuffer(8 * n));
-  return {
-    parts: rows.map((n) => ({
-      norms: f64(n), assign: new Int32Array(new SharedArrayBuffer(4 * n)), upper: f64(n), lower: f64(n), sums: f64(lloydPartialSize(k, d)),
-    })),
-  };
+  const side = (n: number): StateSide => ({ assign: new Int32Array(new SharedArrayBuffer(4 * n)), upper: f64(n), lower: f64(n), sums: f64(lloydPartialSize(k, d)) });
+  return { parts: rows.map((n) => ({ norms: f64(n), sides: [side(n), side(n)] })) };
 }
 
 interface Common { column: string; measure: DistanceMeasure }
-interface Stateful extends Common { state: BroadcastRef }
+interface Stateful extends Common {
+  state: BroadcastRef;
+  /** The side of the state this pass reads; it writes the other. */
+  read: number;
+}
 
-function stateOf(p: Stateful, ctx: { broadcast<T>(id: string): T; partitionIndex: number }, n: number): PartitionState {
+/** The partition's norms, the side the pass reads (`cur`) and the one it writes (`next`). */
+interface PassState { norms: Float64Array; cur: StateSide; next: StateSide }
+
+function stateOf(p: Stateful, ctx: { broadcast<T>(id: string): T; partitionIndex: number }, n: number): PassState {
   const st = ctx.broadcast<KMeansState>(p.state.$broadcast).parts[ctx.partitionIndex];
   if (!st || st.norms.length !== n) throw new Error(`${STAGE}: partition ${ctx.partitionIndex} changed size between passes (is the input cached?)`);
-  return st;
+  return { norms: st.norms, cur: st.sides[p.read], next: st.sides[1 - p.read] };
+}
+
+/** k-means|| passes lower the costs of `cur` into `next`: start from a copy (or, first, from no candidate). */
+function startNearest(st: PassState, fresh: boolean): StateSide {
+  if (fresh) { st.next.upper.fill(Infinity); st.next.assign.fill(-1); } else { st.next.upper.set(st.cur.upper); st.next.assign.set(st.cur.assign); }
+  return st.next;
 }
 
 // --- validation ------------------------------------------------------------------------------
@@ -114,17 +132,18 @@ export const INIT_COST = registerKernel<InitCostParams & { key: number; sampleMa
   'kmeans.initCost', (batch, p, ctx) => {
     const { n, d, values, offset } = requireDenseRows(batch, p.column, STAGE);
     const st = stateOf(p, ctx, n);
-    if (p.fresh) resetNearest(values, offset, n, d, p.measure, st);
-    updateNearest(values, offset, n, d, p, st);
+    if (p.fresh && p.measure === 'cosine') computeNorms(values, offset, n, d, p.measure, p.shift, st.norms);
+    const side = startNearest(st, p.fresh);
+    updateNearest(values, offset, n, d, p, st.norms, side);
     let total = 0;
-    for (let i = 0; i < n; i++) total += st.upper[i];
+    for (let i = 0; i < n; i++) total += side.upper[i];
     // A max-heap of the sampleMax smallest ratios draw/cost.
     const cap = p.sampleMax;
     const heapKey = new Float64Array(cap), heapRow = new Int32Array(cap), heapDraw = new Float64Array(cap);
     let size = 0;
     const base0 = p.offsets[ctx.partitionIndex];
     for (let i = 0; i < n; i++) {
-      const c = st.upper[i];
+      const c = side.upper[i];
       if (!(c > 0)) continue;
       const draw = hashUniform(p.key, base0 + i);
       const key = draw / c;
@@ -149,39 +168,24 @@ export const INIT_COST = registerKernel<InitCostParams & { key: number; sampleMa
     const rows = new Int32Array(size), draws = new Float64Array(size), costs = new Float64Array(size), vectors = new Float64Array(size * d);
     order.forEach((t, r) => {
       const i = heapRow[t];
-      rows[r] = i; draws[r] = heapDraw[t]; costs[r] = st.upper[i];
+      rows[r] = i; draws[r] = heapDraw[t]; costs[r] = side.upper[i];
       vectors.set(values.subarray(offset + i * d, offset + (i + 1) * d), r * d);
     });
     return { sum: total, rows, draws, costs, vectors, complete: size < cap ? Infinity : heapKey[0] };
   });
 
-/** First pass: no candidate yet (and, for cosine, the norms that map points onto the unit sphere). */
-function resetNearest(values: Float64Array, offset: number, n: number, d: number, measure: DistanceMeasure, st: PartitionState): void {
-  if (measure === 'cosine') {
-    for (let i = 0; i < n; i++) {
-      const base = offset + i * d;
-      let s = 0;
-      for (let j = 0; j < d; j++) s += values[base + j] * values[base + j];
-      st.norms[i] = Math.sqrt(s);
-    }
-  }
-  st.upper.fill(Infinity);
-  st.assign.fill(-1);
-}
-
-function computeNorms(values: Float64Array, offset: number, n: number, d: number, measure: DistanceMeasure, shift: Float64Array, st: PartitionState): void {
+/** Cosine: ‖x‖ (maps points onto the unit sphere); euclidean: ‖x − shift‖² (for the cost). */
+function computeNorms(values: Float64Array, offset: number, n: number, d: number, measure: DistanceMeasure, shift: Float64Array, norms: Float64Array): void {
   for (let i = 0; i < n; i++) {
     const base = offset + i * d;
     let s = 0;
     if (measure === 'cosine') {
       for (let j = 0; j < d; j++) s += values[base + j] * values[base + j];
-      st.norms[i] = Math.sqrt(s);
+      norms[i] = Math.sqrt(s);
     } else {
       for (let j = 0; j < d; j++) { const t = values[base + j] - shift[j]; s += t * t; }
-      st.norms[i] = s;
+      norms[i] = s;
     }
-    st.upper[i] = Infinity;
-    st.assign[i] = -1;
   }
 }
 
@@ -190,14 +194,14 @@ function computeNorms(values: Float64Array, offset: number, n: number, d: number
  * earlier one). A new candidate c is skipped when either the old nearest candidate a or the best
  * new candidate b found so far proves it farther than the best: ‖a − c‖ − ‖x − a‖ or ‖b − c‖ − ‖x − b‖.
  */
-function updateNearest(values: Float64Array, offset: number, n: number, d: number, p: InitCostParams, st: PartitionState): void {
+function updateNearest(values: Float64Array, offset: number, n: number, d: number, p: InitCostParams, norms: Float64Array, side: StateSide): void {
   const m = p.centers.length / d;
   if (m === 0) return;
   const C = p.centers, gaps = p.gaps, self = p.selfGaps;
   const cosine = p.measure === 'cosine';
   // cost = dist² (euclidean) or dist²/2 (cosine), dist in bound space.
   const toDist = cosine ? 2 : 1;
-  const { norms, upper, assign } = st;
+  const { upper, assign } = side;
   // For each old candidate a, the new candidates that can beat it for some point it holds: those
   // within twice the distance of its farthest point (the rest fail the triangle test for all).
   let lists: Int32Array[] | null = null;
@@ -246,11 +250,11 @@ interface SampleParams extends Stateful {
 /** The rows picked this round, as a flat m×d array, in row order. */
 export const INIT_SAMPLE = registerKernel<SampleParams, Float64Array>('kmeans.initSample', (batch, p, ctx) => {
   const { n, d, values, offset } = requireDenseRows(batch, p.column, STAGE);
-  const st = stateOf(p, ctx, n);
+  const { cur } = stateOf(p, ctx, n);
   const base0 = p.offsets[ctx.partitionIndex];
   const picked: number[] = [];
   for (let i = 0; i < n; i++) {
-    const c = st.upper[i] * p.factor;
+    const c = cur.upper[i] * p.factor;
     if (c > 0 && hashUniform(p.key, base0 + i) < c) picked.push(i);
   }
   const out = new Float64Array(picked.length * d);
@@ -268,9 +272,10 @@ interface CountParams extends InitCostParams {
 export const INIT_COUNT = registerKernel<CountParams, Float64Array>('kmeans.initCount', (batch, p, ctx) => {
   const { n, d, values, offset } = requireDenseRows(batch, p.column, STAGE);
   const st = stateOf(p, ctx, n);
-  updateNearest(values, offset, n, d, p, st);
+  const side = startNearest(st, false);
+  updateNearest(values, offset, n, d, p, st.norms, side);
   const counts = new Float64Array(p.distinct);
-  for (let i = 0; i < n; i++) counts[p.remap[st.assign[i]]]++;
+  for (let i = 0; i < n; i++) counts[p.remap[side.assign[i]]]++;
   return counts;
 });
 
@@ -349,18 +354,17 @@ export const LLOYD = registerAggregator<Float64Array, LloydParams>('kmeans.lloyd
   const { k, centers: C, moves, gaps, shift, fresh, guess } = p;
   const cosine = p.measure === 'cosine';
   const kd = k * d;
-  const S = st.sums;
-  // A point that won candidate a (k-means||) starts from guess[a]; keep that before norms reset assign.
-  let start: Int32Array | null = null;
-  if (fresh && guess !== null) {
-    start = new Int32Array(n);
-    for (let i = 0; i < n; i++) { const a = st.assign[i]; start[i] = a >= 0 && a < guess.length ? guess[a] : 0; }
-  }
+  // Reads the bounds, assignments and sums of `cur`; writes them, updated, to `next`.
+  const { norms, cur, next } = st;
+  const { assign, upper, lower, sums: S } = next;
+  // A point that won candidate a (k-means||) starts from guess[a].
+  const won = cur.assign;
   if (fresh) {
-    computeNorms(values, offset, n, d, p.measure, shift, st);
+    computeNorms(values, offset, n, d, p.measure, shift, norms);
     S.fill(0);
+  } else {
+    S.set(cur.sums);
   }
-  const { norms, assign, upper, lower } = st;
   // Half the distance from each center to its nearest other (Hamerly's s), and the two largest moves:
   // every lower bound drops by the largest move of a center other than its own.
   const halfGap = new Float64Array(k).fill(Infinity);
@@ -375,16 +379,16 @@ export const LLOYD = registerAggregator<Float64Array, LloydParams>('kmeans.lloyd
   for (let i = 0; i < n; i++) {
     const base = offset + i * d;
     const sc = cosine ? 1 / norms[i] : 1;
-    const old = fresh ? -1 : assign[i];
+    const old = fresh ? -1 : cur.assign[i];
     let a: number, u: number, l: number;
     if (fresh) {
-      const g = start === null ? 0 : start[i];
+      const g = guess === null ? 0 : won[i] >= 0 && won[i] < guess.length ? guess[won[i]] : 0;
       a = scan(values, base, sc, C, k, d, gaps, g, distanceTo(values, base, sc, C, g * d, d));
       u = scanFirst; l = scanSecond;
     } else {
       a = old;
-      u = upper[i] + moves[a];
-      l = lower[i] - (a === jMax ? move2 : move1);
+      u = cur.upper[i] + moves[a];
+      l = cur.lower[i] - (a === jMax ? move2 : move1);
       const z = l > halfGap[a] ? l : halfGap[a];
       if (u > z) {
         u = distanceTo(values, base, sc, C, a * d, d);
@@ -394,13 +398,12 @@ export const LLOYD = registerAggregator<Float64Array, LloydParams>('kmeans.lloyd
         }
       }
     }
-    upper[i] = u; lower[i] = l;
+    upper[i] = u; lower[i] = l; assign[i] = a;
     if (a === old) continue;
     // Move the point's contribution from its old cluster (if any) to the new one.
     const wi = w === null ? 1 : w[i];
     if (old >= 0) addPoint(S, values, base, d, old, -wi, sc, cosine, shift, k, norms[i], -1);
     addPoint(S, values, base, d, a, wi, sc, cosine, shift, k, norms[i], 1);
-    assign[i] = a;
   }
   acc.set(S.subarray(0, acc.length));
   return acc;

@@ -42,6 +42,8 @@ interface Run {
   d: number;
   shift: Float64Array;
   state: Broadcast<KMeansState>;
+  /** The side of the state the next pass reads; flipped once a pass that writes it is accepted (kmeans.kernels.ts). */
+  read: number;
 }
 
 export class KMeans extends withParams(Estimator<KMeansModel>, KMEANS_PARAMS) {
@@ -108,7 +110,7 @@ export class KMeans extends withParams(Estimator<KMeansModel>, KMEANS_PARAMS) {
     for (let j = 0; j < d; j++) shift[j] /= total;
     const offsets: number[] = [];
     rows.reduce((acc, n) => { offsets.push(acc); return acc + n; }, 0);
-    return { engine, plans, column, weightCol, measure, rows, offsets, total, d, shift, state: engine.broadcast(allocateState(rows, this.getK(), d)) };
+    return { engine, plans, column, weightCol, measure, rows, offsets, total, d, shift, state: engine.broadcast(allocateState(rows, this.getK(), d)), read: 0 };
   }
 
   /** Initial centers, and (after k-means||) the candidates each point is nearest to, as a hint for the first scan. */
@@ -160,14 +162,15 @@ export class KMeans extends withParams(Estimator<KMeansModel>, KMEANS_PARAMS) {
     for (let step = 0; step < this.getInitSteps(); step++) {
       const key = rowKey(seed, 'kmeans||', 'step', step);
       const results = await engine.runJob<InitCostResult>(INIT_COST, plans, {
-        ...common, centers: bound, first: batchStart, gaps, selfGaps: crossDistances(bound, bound, d), fresh: step === 0,
+        ...common, read: run.read, centers: bound, first: batchStart, gaps, selfGaps: crossDistances(bound, bound, d), fresh: step === 0,
         key, sampleMax, offsets: run.offsets,
       });
+      run.read = 1 - run.read;
       const sumCosts = results.reduce((s, r) => s + r.sum, 0);
       const factor = sumCosts > 0 ? (2 * k) / sumCosts : 0;
       newCenters = results.every((r) => r.complete > factor * (1 + 1e-9))
         ? concat(results.map((r) => pickRows(r, factor, d)))
-        : concat(await engine.runJob<Float64Array>(INIT_SAMPLE, plans, { ...common, key, factor, offsets: run.offsets }));
+        : concat(await engine.runJob<Float64Array>(INIT_SAMPLE, plans, { ...common, read: run.read, key, factor, offsets: run.offsets }));
       bound = cosine ? normalized(newCenters, d) : newCenters;
       gaps = crossDistances(concat(bounds), bound, d);
       candidates.push(newCenters);
@@ -180,8 +183,9 @@ export class KMeans extends withParams(Estimator<KMeansModel>, KMEANS_PARAMS) {
     const numDistinct = distinct.length / d;
     if (numDistinct <= k) return { centers: distinct, candidates: concat(bounds) };
     const counts = await engine.runJob<Float64Array>(INIT_COUNT, plans, {
-      ...common, centers: bound, first: batchStart, gaps, selfGaps: crossDistances(bound, bound, d), fresh: false, remap, distinct: numDistinct,
+      ...common, read: run.read, centers: bound, first: batchStart, gaps, selfGaps: crossDistances(bound, bound, d), fresh: false, remap, distinct: numDistinct,
     });
+    run.read = 1 - run.read;
     const weights = new Float64Array(numDistinct);
     for (const c of counts) addInto(weights, c);
     const centers = kMeansPlusPlus(distinct, weights, d, k, 30, randomStream(seed, 'kmeans||', 'local'));
@@ -211,12 +215,14 @@ export class KMeans extends withParams(Estimator<KMeansModel>, KMEANS_PARAMS) {
     const maxIter = this.getMaxIter();
     const history: number[] = [];
     let fresh = true, converged = false, iteration = 0, cost = 0;
-    const pass = (c: Float64Array): Promise<Float64Array> => {
+    const pass = async (c: Float64Array): Promise<Float64Array> => {
       const params: LloydParams = {
-        state: run.state.ref, column: run.column, measure, weightCol: run.weightCol, k, centers: c, shift,
+        state: run.state.ref, read: run.read, column: run.column, measure, weightCol: run.weightCol, k, centers: c, shift,
         moves, gaps: crossDistances(c, c, d), fresh, guess: fresh ? guess : null,
       };
-      return run.engine.treeAggregate(run.plans, new Float64Array(lloydPartialSize(k, d)), LLOYD, addInto, 2, params);
+      const acc = await run.engine.treeAggregate(run.plans, new Float64Array(lloydPartialSize(k, d)), LLOYD, addInto, 2, params);
+      run.read = 1 - run.read;
+      return acc;
     };
     while (iteration < maxIter && !converged) {
       const acc = await pass(centers);
