@@ -49,7 +49,7 @@ export class DataFrameNaFunctions {
     if (minNonMissing <= 0) return this.df;
     // The number of present values per row, compared with the threshold (Spark's AtLeastNNonNulls).
     const present = fields.map((f) => when(presentIn(f), 1).otherwise(0));
-    const count = present.reduce((a, b) => a.plus(b));
+    const count = present.length ? present.reduce((a, b) => a.plus(b)) : lit(0); // no columns: no row has enough
     return this.df.filter(count.ge(minNonMissing));
   }
 
