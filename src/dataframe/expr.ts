@@ -109,8 +109,8 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
     case 'cast': {
       const a = resolveExpr(e.child, schema);
       if (opaque(a.kind)) throw mismatch(e, `a ${a.kind} cannot be cast`);
-      // Casts from strings (and double to int never fails here) may produce null.
-      return r(e.to, a.nullable || a.kind === 'string');
+      // Casts from strings to other types may produce null (and double to int never fails here).
+      return r(e.to, a.nullable || (a.kind === 'string' && e.to !== 'string'));
     }
     case 'alias':
       return resolveExpr(e.child, schema);

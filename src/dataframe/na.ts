@@ -69,12 +69,12 @@ export class DataFrameNaFunctions {
         if (!ATOMIC.includes(f.type.kind)) throw new Error(`na.fill: column '${name}' is ${f.type.kind}; only numeric, string and boolean columns can be filled`);
         byColumn.set(f.name, v);
       }
-      return this.project((f) => (byColumn.has(f.name) ? fillColumn(f, byColumn.get(f.name)!) : null));
+      return this.project((f) => (byColumn.has(f.name) ? fillColumn(f, byColumn.get(f.name)!, false) : null));
     }
     checkFillValue(value, 'the value');
     const targets = new Set(this.subsetFields('na.fill', subset).map((f) => f.name));
     const matches = (f: StructField) => (typeof value === 'number' ? isNumeric(f.type) : f.type.kind === typeof value);
-    return this.project((f) => (targets.has(f.name) && matches(f) ? fillColumn(f, value) : null));
+    return this.project((f) => (targets.has(f.name) && matches(f) ? fillColumn(f, value, true) : null));
   }
 
   /**
@@ -130,11 +130,18 @@ function presentIn(f: StructField): Column {
   return f.type.kind === 'double' ? c.isNotNull().and(c.isNaN().not()) : c.isNotNull();
 }
 
-/** Spark's fillCol: coalesce(nanvl(c, null), cast(value as type)). */
-function fillColumn(f: StructField, value: FillValue): Column {
+/**
+ * Spark's fillCol: coalesce(nanvl(c, null), cast(value as type)). Spark casts a fractional value
+ * to an integral column with a nullable cast (NaN and infinity), so such a fill keeps the column's
+ * nullability; `when(c is null, ...)` computes the same values with that nullability.
+ */
+function fillColumn(f: StructField, value: FillValue, asDouble: boolean): Column {
   const c = col(f.name);
+  const filler = lit(value).cast(f.type.kind as AtomicTypeName);
+  const integral = f.type.kind === 'int' || f.type.kind === 'long';
+  if (integral && typeof value === 'number' && (asDouble || !Number.isInteger(value))) return when(c.isNull(), filler).otherwise(c);
   const source = f.type.kind === 'double' ? when(c.isNaN(), lit(null)).otherwise(c) : c;
-  return coalesce(source, lit(value).cast(f.type.kind as AtomicTypeName));
+  return coalesce(source, filler);
 }
 
 function checkFillValue(v: unknown, what: string): void {

@@ -83,6 +83,19 @@ describe("PySpark's documented examples", () => {
   }
 });
 
+describe('nullability of filled columns, as Spark 4.1.4 reports it', () => {
+  it("fill(number) keeps int and long columns nullable (Spark's double-to-integral cast is nullable), makes doubles non-null", () => {
+    const df = spark().createDataFrame([], { schema: { i: 'int', l: 'long', d: 'double', s: 'string', b: 'boolean' } });
+    const nullable = (x: typeof df) => x.schema.fields.map((f) => f.nullable);
+    expect(nullable(df.na.fill(5))).toEqual([true, true, false, true, true]);
+    expect(nullable(df.na.fill('x'))).toEqual([true, true, true, false, true]);
+    expect(nullable(df.na.fill(true))).toEqual([true, true, true, true, false]);
+    // A map's integral value is cast int -> int/long, which cannot fail: every column non-null.
+    expect(nullable(df.na.fill({ i: 1, l: 2, d: 3, s: 'q', b: false }))).toEqual([false, false, false, false, false]);
+    expect(nullable(df.na.fill({ i: 2.5 }))).toEqual([true, true, true, true, true]);
+  });
+});
+
 describe('missing values in double columns', () => {
   it('NaN counts as missing for drop and fill, and replace(NaN, x) matches it', async () => {
     const schema = new StructType([{ name: 'd', type: { kind: 'double' }, nullable: true }, { name: 'i', type: { kind: 'int' }, nullable: true }]);

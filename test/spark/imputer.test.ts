@@ -106,8 +106,12 @@ describe('df.na', () => {
   for (const [name, python, ours] of cases) {
     it(`${name} gives Spark's rows`, async () => {
       const theirs = await spark().run<Row[]>(`result = rows(${python}.orderBy('id'))`);
-      const mine = await ours(await table()).orderBy('id').collect();
-      expectSameRows(mine, theirs, 'id', Object.keys(SCHEMA), EXACT);
+      const df = ours(await table());
+      expectSameRows(await df.orderBy('id').collect(), theirs, 'id', Object.keys(SCHEMA), EXACT);
+      // The same column types and nullability (Spark's simpleString names).
+      const sparkSchema = await spark().run<[string, string, boolean][]>(`result = schema(${python})`);
+      const names: Record<string, string> = { long: 'bigint' };
+      expect(df.schema.fields.map((f) => [f.name, names[f.type.kind] ?? f.type.kind, f.nullable])).toEqual(sparkSchema);
     });
   }
 });
