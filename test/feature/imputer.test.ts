@@ -175,6 +175,27 @@ describe('surrogates equal a slow reference on random data, whatever the partiti
       }), { numRuns: 40 });
   });
 
+  it('1 to 6 partitions and both masters give the same surrogates (the mean up to rounding)', async () => {
+    // A seeded stream of values with repeats, nulls, NaN and the placeholder -1.
+    let state = 12345;
+    const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const xs = Array.from({ length: 500 }, () => { const u = next(); return u < 0.1 ? null : u < 0.15 ? NaN : u < 0.2 ? -1 : Math.round(next() * 40) / 4; });
+    for (const strategy of STRATEGIES) {
+      const surrogates: number[] = [];
+      for (const m of masters) {
+        for (let parts = 1; parts <= 6; parts++) {
+          const df = spark(m).createDataFrame(xs.map((x) => ({ x })), { schema: doubles('x'), numPartitions: parts });
+          surrogates.push((await new Imputer({ inputCol: 'x', outputCol: 'y', strategy, missingValue: -1 }).fit(df)).surrogates.x);
+        }
+      }
+      const want = reference(present(xs, -1), strategy);
+      for (const s of surrogates) {
+        if (strategy === 'mean') expect(Math.abs(s - want)).toBeLessThanOrEqual(1e-14 * Math.abs(want));
+        else expect(s).toBe(want);
+      }
+    }
+  });
+
   it('the median of many values is within relativeError of rank n/2 (the sketch compresses)', async () => {
     const n = 60_000;
     // A fixed permutation of 0..n-1 (multiplier coprime with n), so partitions see mixed values.
