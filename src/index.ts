@@ -7,7 +7,8 @@ export type {
 } from './dataframe/io/read-options.js';
 export type { ShowOptions } from './dataframe/show.js';
 export { DataFrameWriter, type SaveMode } from './dataframe/io/writer.js';
-export { Column, SortOrder, col, lit, when } from './dataframe/column.js';
+export { Column, SortOrder, col, lit, when, coalesce, isnan } from './dataframe/column.js';
+export { DataFrameNaFunctions, type DropNaOptions, type FillValue, type ReplaceSpec } from './dataframe/na.js';
 export { udf } from './dataframe/udf.js';
 export { functions, AggColumn, GroupedData } from './dataframe/grouped.js';
 export { Window, WindowSpec, WindowFunction } from './dataframe/window.js';

@@ -13,6 +13,7 @@ import './feature/vector-size-hint.kernels.js';
 import './feature/standard-scaler.kernels.js';
 import './feature/string-indexer.kernels.js';
 import './feature/one-hot-encoder.kernels.js';
+import './feature/imputer.kernels.js';
 import './clustering/kmeans.kernels.js';
 import './feature/pca.kernels.js';
 import './evaluation/evaluation.kernels.js';

@@ -12,7 +12,8 @@ export type Expr =
   | { op: 'arith'; fn: ArithOp; left: Expr; right: Expr }
   | { op: 'cmp'; fn: CmpOp; left: Expr; right: Expr }
   | { op: 'and' | 'or'; left: Expr; right: Expr }
-  | { op: 'not' | 'neg' | 'isNull' | 'isNotNull'; child: Expr }
+  | { op: 'not' | 'neg' | 'isNull' | 'isNotNull' | 'isNaN'; child: Expr }
+  | { op: 'coalesce'; args: Expr[] }
   | { op: 'cast'; child: Expr; to: AtomicTypeName }
   | { op: 'alias'; child: Expr; name: string }
   | { op: 'when'; branches: [Expr, Expr][]; otherwise: Expr | null }
@@ -47,6 +48,8 @@ export class Column {
 
   isNull(): Column { return new Column({ op: 'isNull', child: this.expr }); }
   isNotNull(): Column { return new Column({ op: 'isNotNull', child: this.expr }); }
+  /** True where a numeric value is NaN; false for null and for other numbers (Spark's isnan). */
+  isNaN(): Column { return new Column({ op: 'isNaN', child: this.expr }); }
 
   cast(to: AtomicTypeName | 'integer' | 'bigint' | 'float'): Column {
     const canonical = ({ integer: 'int', bigint: 'long', float: 'double' } as Record<string, AtomicTypeName>)[to] ?? to;
@@ -94,6 +97,15 @@ export const lit = (value: Literal): Column => new Column({ op: 'lit', value });
 export const when = (cond: Column, value: ColumnLike): Column =>
   new Column({ op: 'when', branches: [[cond.expr, toExpr(value)]], otherwise: null });
 
+/** The first non-null of the arguments, else null (Spark's coalesce): `coalesce(col('a'), lit(0))`. */
+export const coalesce = (...cols: (string | Column)[]): Column => {
+  if (cols.length === 0) throw new Error('coalesce() needs at least one column');
+  return new Column({ op: 'coalesce', args: cols.map((c) => toColumn(c).expr) });
+};
+
+/** Spark's isnan(col). */
+export const isnan = (c: string | Column): Column => toColumn(c).isNaN();
+
 export function toColumn(c: string | Column): Column { return typeof c === 'string' ? col(c) : c; }
 
 /** The column name Spark gives an unaliased expression. */
@@ -109,6 +121,8 @@ export function exprName(e: Expr): string {
     case 'neg': return `(- ${exprName(e.child)})`;
     case 'isNull': return `(${exprName(e.child)} IS NULL)`;
     case 'isNotNull': return `(${exprName(e.child)} IS NOT NULL)`;
+    case 'isNaN': return `isnan(${exprName(e.child)})`;
+    case 'coalesce': return `coalesce(${e.args.map(exprName).join(', ')})`;
     case 'cast': return `CAST(${exprName(e.child)} AS ${e.to.toUpperCase()})`;
     case 'alias': return e.name;
     case 'udf': return `${e.name}(${e.args.map(exprName).join(', ')})`;

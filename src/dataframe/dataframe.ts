@@ -6,13 +6,14 @@ import type { EngineContext } from '../engine/context.js';
 import type { PartitionPlan } from '../engine/protocol.js';
 import { keyedMerge } from '../engine/aggregate.js';
 import { emptyBatch } from './batch.js';
-import { col, Column, exprName, SortOrder, toColumn, type Expr } from './column.js';
+import { col, Column, exprName, SortOrder, toColumn, type Expr, type Literal } from './column.js';
 import { orderBy, type SortOptions } from './sort.js';
 import { resolveExpr } from './expr.js';
 import { COUNT, MATERIALIZE } from './kernels.js';
 import { HASH_PARTITION, ROUND_ROBIN } from './exchange.kernels.js';
 import { AggColumn, aggregate, GroupedData } from './grouped.js';
 import { describe, summary } from './describe.js';
+import { DataFrameNaFunctions, type DropNaOptions, type FillValue, type ReplaceSpec } from './na.js';
 import { join } from './join.js';
 import { assertNoWindow, withWindowColumns } from './window-plan.js';
 import {
@@ -173,6 +174,24 @@ export class DataFrame {
    * Percentiles are approximate as Spark's (a merged quantile sketch; exact up to 20 000 values).
    */
   summary(...statistics: string[]): DataFrame { return summary(this, statistics); }
+
+  /** Spark's `df.na`: drop, fill and replace missing values (null, and NaN in double columns). */
+  get na(): DataFrameNaFunctions { return new DataFrameNaFunctions(this); }
+
+  /** `df.na.drop(...)`: PySpark's `dropna(how, thresh, subset)` or `dropna({ how, thresh, subset })`. */
+  dropna(how?: 'any' | 'all' | DropNaOptions | readonly string[], thresh?: number, subset?: string | readonly string[]): DataFrame {
+    return this.na.drop(how, thresh, subset);
+  }
+
+  /** `df.na.fill(...)`: PySpark's `fillna(value, subset)`. */
+  fillna(value: FillValue | Readonly<Record<string, FillValue>> | ReadonlyMap<string, FillValue>, subset?: string | readonly string[]): DataFrame {
+    return this.na.fill(value, subset);
+  }
+
+  /** `df.na.replace(...)`: PySpark's `replace(to_replace, value, subset)`. */
+  replace(toReplace: ReplaceSpec, value?: Literal | readonly Literal[], subset?: string | readonly string[]): DataFrame {
+    return this.na.replace(toReplace, value, subset);
+  }
 
   /** Distinct rows (grouping by every column). */
   distinct(): DataFrame {

@@ -89,11 +89,28 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
     case 'isNull': case 'isNotNull':
       resolveExpr(e.child, schema);
       return r('boolean', false);
+    case 'isNaN': {
+      const a = resolveExpr(e.child, schema);
+      // Spark casts integers to double for isnan (always false for them); null is not NaN.
+      if (!isNum(a.kind) && a.kind !== 'null') throw mismatch(e, `isnan requires a numeric operand, but '${exprName(e.child)}' is ${a.kind}`);
+      return r('boolean', false);
+    }
+    case 'coalesce': {
+      let kind: Kind = 'null';
+      let nullable = true;
+      for (const arg of e.args) {
+        const t = resolveExpr(arg, schema);
+        const w = widen(kind, t.kind);
+        if (w === null || opaque(t.kind)) throw mismatch(e, `coalesce arguments must share a type, but found ${kind} and ${t.kind}`);
+        kind = w; nullable &&= t.nullable;
+      }
+      return r(kind === 'null' ? 'string' : kind, nullable);
+    }
     case 'cast': {
       const a = resolveExpr(e.child, schema);
       if (opaque(a.kind)) throw mismatch(e, `a ${a.kind} cannot be cast`);
-      // Casts from strings (and double to int never fails here) may produce null.
-      return r(e.to, a.nullable || a.kind === 'string');
+      // Casts from strings to other types may produce null (and double to int never fails here).
+      return r(e.to, a.nullable || (a.kind === 'string' && e.to !== 'string'));
     }
     case 'alias':
       return resolveExpr(e.child, schema);
@@ -254,6 +271,23 @@ class CodeGen {
       case 'isNull': case 'isNotNull': {
         const a = this.gen(e.child, out);
         emit(`const ${n} = false; const ${v} = ${e.op === 'isNull' ? '' : '!'}${a.n} ? 1 : 0;`);
+        break;
+      }
+      case 'isNaN': {
+        const a = this.gen(e.child, out);
+        emit(`const ${n} = false; const ${v} = !${a.n} && ${a.v} !== ${a.v} ? 1 : 0;`);
+        break;
+      }
+      case 'coalesce': {
+        // Arguments are evaluated in order and only until one is non-null.
+        emit(`let ${v} = ${kind === 'string' ? 'null' : '0'}; let ${n} = true;`);
+        let closers = 0;
+        for (const arg of e.args) {
+          const r = this.gen(arg, out);
+          out.push(`${v} = ${r.v}; ${n} = ${r.n}; if (${n}) {`);
+          closers++;
+        }
+        out.push('}'.repeat(closers));
         break;
       }
       case 'udf': {

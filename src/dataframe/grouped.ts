@@ -1,6 +1,6 @@
 // groupBy(...).agg(...): Spark's GroupedData. Aggregation is a shuffle by key: partial
 // aggregates per partition (map-side combine), hash-partitioned, merged and finalised.
-import { col, exprName, toColumn, type Column, type Literal } from './column.js';
+import { coalesce, col, exprName, isnan, toColumn, type Column, type Literal } from './column.js';
 import { AGG_FUNCTIONS, aggName, aggResultType, type AggFunction } from './aggregates.js';
 import type { DataFrame } from './dataframe.js';
 import { GROUP_MAP, type AggSpec, type GroupReducePlan } from './group.kernels.js';
@@ -33,6 +33,8 @@ export const functions = {
   lag: (c: string | Column, offset = 1, defaultValue: Literal = null) => offsetFunction('lag', c, offset, defaultValue),
   /** The value `offset` rows after the current one in its window partition, else `defaultValue`. */
   lead: (c: string | Column, offset = 1, defaultValue: Literal = null) => offsetFunction('lead', c, offset, defaultValue),
+  // Row-wise functions used with missing values (also exported on their own).
+  coalesce, isnan,
 };
 
 class GroupReduceNode extends LogicalNode {

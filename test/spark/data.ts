@@ -139,7 +139,7 @@ export function expectSameRows(quiver: readonly Row[], spark: readonly Row[], ke
 /** The largest absolute difference between two arrays (0 when equal). */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
   return worst;
 }
 
