@@ -6,7 +6,8 @@ import type { Session } from '../dataframe/session.js';
 import { resolveDataFiles, s3SettingsOf } from '../dataframe/io/files.js';
 import { splitFile } from '../dataframe/io/planning.js';
 import type { TextPlan, ValuesPlan } from './plan.js';
-import { cloneForWorkers, RDD } from './rdd.js';
+import { RDD } from './rdd.js';
+import { serialize } from 'node:v8';
 
 /** Hadoop's block size for local files, the largest split textFile makes. */
 const MAX_SPLIT_BYTES = 32 * 2 ** 20;
@@ -35,11 +36,11 @@ export class SparkContext {
     }
     if (!Number.isInteger(numSlices) || numSlices < 1) throw new Error(`parallelize: numSlices must be a positive integer but got ${numSlices}`);
     const values = [...data];
-    const copy = cloneForWorkers(values, 'parallelize');
-    const slices = Array.from({ length: numSlices }, (_, p) => copy.slice(Math.floor((p * copy.length) / numSlices), Math.floor(((p + 1) * copy.length) / numSlices)));
+    const slices = Array.from({ length: numSlices }, (_, p) => serializeSlice(values.slice(Math.floor((p * values.length) / numSlices),
+      Math.floor(((p + 1) * values.length) / numSlices))));
     return new RDD<T>(this, {
       name: 'ParallelCollectionRDD', origin: 'parallelize', parents: [], partitions: numSlices,
-      compute: async () => slices.map((values): ValuesPlan => ({ kind: 'rdd.values', values })),
+      compute: async () => slices.map((bytes): ValuesPlan => ({ kind: 'rdd.values', bytes })),
     });
   }
 
@@ -85,4 +86,15 @@ export class SparkContext {
 
   /** A broadcast variable: pass it after an RDD function, which then receives `bc.value` as its last argument. */
   broadcast<T>(value: T): Broadcast<T> { return this.session.broadcast(value); }
+}
+
+/** The structured-clone bytes of a slice; a value that cannot travel is refused naming its index. */
+function serializeSlice(values: unknown[]): Uint8Array {
+  try {
+    return new Uint8Array(serialize(values));
+  } catch (e) {
+    const bad = values.findIndex((v) => { try { serialize(v); return false; } catch { return true; } });
+    throw new Error(`parallelize: element ${bad} cannot be sent to the worker threads (${(e as Error).message}); ` +
+      'RDD elements must be structured-clonable: numbers, strings, booleans, null, arrays, plain objects, Maps, Sets, dates, typed arrays');
+  }
 }

@@ -2,6 +2,7 @@
 // a JS array; a chain of narrow transformations is one 'rdd.pipe' node whose ops run one after
 // another over that array (so `map(...).filter(...).map(...)` encodes nothing in between). At the
 // top of a task, or wherever the engine needs a batch, the array is encoded (codec.ts).
+import { deserialize } from 'node:v8';
 import type { TaskContext } from '../engine/kernels.js';
 import { registerInput } from '../engine/kernels.js';
 import type { PartitionPlan } from '../engine/protocol.js';
@@ -30,7 +31,11 @@ export type Op =
   | { op: 'distinct' }
   | { op: 'sortByKey'; ascending: boolean };
 
-export interface ValuesPlan extends PartitionPlan { kind: 'rdd.values'; values: unknown[] }
+/**
+ * A slice of a driver array, serialized once when parallelized (as Spark does): bytes pass through
+ * the engine's plan handling untouched, where a Map or a Date inside a plan object would not.
+ */
+export interface ValuesPlan extends PartitionPlan { kind: 'rdd.values'; bytes: Uint8Array }
 export interface PipePlan extends PartitionPlan { kind: 'rdd.pipe'; child: PartitionPlan; ops: Op[] }
 /** The elements of several partitions one after another (coalesce; the pieces of a shuffle). */
 export interface MergePlan extends PartitionPlan { kind: 'rdd.merge'; children: PartitionPlan[] }
@@ -59,7 +64,7 @@ function registerElements<P extends PartitionPlan>(kind: P['kind'], resolve: (pl
   registerInput(kind, async (plan, ctx) => encodeElements(await r(plan, ctx)));
 }
 
-registerElements<ValuesPlan>('rdd.values', (p) => p.values);
+registerElements<ValuesPlan>('rdd.values', (p) => deserialize(p.bytes) as unknown[]);
 
 registerElements<MergePlan>('rdd.merge', async (p, ctx) => {
   const out: unknown[] = [];

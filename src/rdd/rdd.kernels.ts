@@ -79,6 +79,8 @@ export interface Combine { create: ShippedFn | null; zero?: { value: unknown }; 
 
 export interface ShuffleParams {
   n: number;
+  /** The method that shuffles (for errors). */
+  origin: string;
   /** 'key': hash of the pair's key; 'element': hash of the element (distinct); 'roundRobin': repartition. */
   by: 'key' | 'element' | 'roundRobin';
   /** Range partitioning by key (sortByKey): partition p holds keys up to bounds[p]. */
@@ -93,7 +95,7 @@ export interface ShuffleParams {
  */
 export const RDD_SHUFFLE_WRITE = registerKernel<ShuffleParams, (SharedArrayBuffer | null)[]>('rdd.shuffleWrite', (batch, p, ctx) => {
   let xs = elements(batch);
-  if (p.combine) xs = combineLocally(xs, p.combine, ctx);
+  if (p.combine) xs = combineLocally(xs, p.combine, p.origin, ctx);
   if (p.distinct) xs = distinctOf(xs);
   const pieces: unknown[][] = Array.from({ length: p.n }, () => []);
   if (p.by === 'roundRobin') {
@@ -103,11 +105,11 @@ export const RDD_SHUFFLE_WRITE = registerKernel<ShuffleParams, (SharedArrayBuffe
   } else if (p.range) {
     const { bounds, ascending } = p.range;
     xs.forEach((x, i) => {
-      const target = rangePartition(keyOfPair(x, i, 'sortByKey', ctx), bounds);
+      const target = rangePartition(keyOfPair(x, i, p.origin, ctx), bounds);
       pieces[ascending ? target : p.n - 1 - target].push(x);
     });
   } else {
-    xs.forEach((x, i) => pieces[hashPartition(keyString(p.by === 'key' ? keyOfPair(x, i, 'a shuffle by key', ctx) : x), p.n)].push(x));
+    xs.forEach((x, i) => pieces[hashPartition(keyString(p.by === 'key' ? keyOfPair(x, i, p.origin, ctx) : x), p.n)].push(x));
   }
   return pieces.map((piece) => (piece.length ? batchToShared(encodeElements(piece)) : null));
 });
@@ -122,12 +124,12 @@ function rangePartition(key: unknown, bounds: readonly unknown[]): number {
   return lo;
 }
 
-function combineLocally(xs: unknown[], c: Combine, ctx: TaskContext): unknown[] {
+function combineLocally(xs: unknown[], c: Combine, origin: string, ctx: TaskContext): unknown[] {
   const mergeValue = unship(c.mergeValue, ctx);
   const create = c.create ? unship(c.create, ctx) : null;
   const acc = new Map<string, [unknown, unknown]>();
   xs.forEach((x, i) => {
-    const k = keyOfPair(x, i, 'combineByKey', ctx);
+    const k = keyOfPair(x, i, origin, ctx);
     const v = (x as unknown[])[1];
     const ks = keyString(k);
     const e = acc.get(ks);

@@ -204,12 +204,12 @@ export class RDD<T> {
    * says so), and reduce partition j reads piece j of every map partition, in partition order, then
    * runs `reduceOps`. The map side runs once, on first use, and its pieces stay as blocks.
    */
-  private shuffled<U>(origin: string, n: number, params: Omit<ShuffleParams, 'n'> | (() => Promise<Omit<ShuffleParams, 'n'>>), reduceOps: Op[],
+  private shuffled<U>(origin: string, n: number, params: Omit<ShuffleParams, 'n' | 'origin'> | (() => Promise<Omit<ShuffleParams, 'n' | 'origin'>>), reduceOps: Op[],
     parents: RDD<unknown>[] = [this]): RDD<U> {
     let output: Promise<PartitionPlan[]> | null = null;
     const run = async (owner: object): Promise<PartitionPlan[]> => {
       const p = typeof params === 'function' ? await params() : params;
-      const pieces = await this.engine.runJob<(SharedArrayBuffer | null)[]>(RDD_SHUFFLE_WRITE, await this.plans(), { ...p, n });
+      const pieces = await this.engine.runJob<(SharedArrayBuffer | null)[]>(RDD_SHUFFLE_WRITE, await this.plans(), { ...p, n, origin });
       const groups: string[][] = Array.from({ length: n }, () => []);
       for (const parts of pieces) parts.forEach((buf, j) => { if (buf) groups[j].push(this.engine.putBlock(buf)); });
       // The blocks live as long as the shuffled RDD (and so as long as anything computed from it).
@@ -285,7 +285,7 @@ export class RDD<T> {
   sortByKey<K, V>(this: RDD<[K, V]>, ascending = true, numPartitions?: number): RDD<[K, V]> {
     const n = positiveInt(numPartitions, 'sortByKey', Math.max(1, this.spec.partitions));
     const parent = this;
-    const params = async (): Promise<Omit<ShuffleParams, 'n'>> => {
+    const params = async (): Promise<Omit<ShuffleParams, 'n' | 'origin'>> => {
       const m = Math.ceil((3 * Math.min(20 * n, 1e6)) / Math.max(1, parent.spec.partitions));
       const sample = (await parent.engine.runJob<unknown[]>(RDD_SAMPLE_KEYS, await parent.plans(), { m })).flat().sort(compareValues);
       const bounds: unknown[] = [];
