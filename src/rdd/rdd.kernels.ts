@@ -148,9 +148,16 @@ function keyOfPair(x: unknown, i: number, what: string, ctx: TaskContext): unkno
   return x[0];
 }
 
-/** Writes a partition as text, one element per line (String(x), as Spark's str()). */
+/** A line of saveAsTextFile: a string as it is, an array or object as JSON (which textFile + JSON.parse reads back), else String(x). */
+export function textLine(x: unknown): string {
+  if (typeof x === 'string') return x;
+  if (x !== null && typeof x === 'object' && !(x instanceof Date)) return JSON.stringify(x);
+  return String(x);
+}
+
+/** Writes a partition as text, one element per line. */
 export const RDD_SAVE_TEXT = registerKernel<{ path: string; s3?: S3Settings }, { path: string }>('rdd.saveText', async (batch, { path, s3 }) => {
-  const lines = elements(batch).map((x) => `${String(x)}\n`).join('');
+  const lines = elements(batch).map((x) => `${textLine(x)}\n`).join('');
   await fsFor(path, s3).writeFile(path, lines);
   return { path };
 });
