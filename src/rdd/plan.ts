@@ -43,6 +43,8 @@ export interface MergePlan extends PartitionPlan { kind: 'rdd.merge'; children: 
 export interface RowsPlan extends PartitionPlan { kind: 'rdd.rows'; child: PartitionPlan }
 /** The lines of a byte range of a text file (Hadoop's rule: a line belongs to the range it starts in). */
 export interface TextPlan extends PartitionPlan { kind: 'rdd.text'; path: string; start: number; end: number; size: number; s3?: S3Settings }
+/** Every pair of an element of `left` and one of `right` (a partition of cartesian). */
+export interface CartesianPlan extends PartitionPlan { kind: 'rdd.cartesian'; left: PartitionPlan; right: PartitionPlan }
 /** A DataFrame partition built from an RDD partition's elements (rdd.toDF, createDataFrame(rdd)). */
 export interface ToRowsPlan extends PartitionPlan {
   kind: 'rdd.toRows'; child: PartitionPlan; fields: StructField[];
@@ -80,6 +82,13 @@ registerElements<RowsPlan>('rdd.rows', async (p, ctx) => {
 registerElements<TextPlan>('rdd.text', async (p) => {
   const { text } = await readTextSplit(p.path, p.s3, { start: p.start, end: p.end, size: p.size });
   return splitLines(text);
+});
+
+registerElements<CartesianPlan>('rdd.cartesian', async (p, ctx) => {
+  const xs = await computeElements(p.left, ctx), ys = await computeElements(p.right, ctx);
+  const out: unknown[] = [];
+  for (const x of xs) for (const y of ys) out.push([x, y]);
+  return out;
 });
 
 registerElements<PipePlan>('rdd.pipe', async (p, ctx) => {

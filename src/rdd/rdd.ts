@@ -16,7 +16,7 @@ import { fsFor, s3SettingsOf } from '../dataframe/io/files.js';
 import { normalizePath } from '../fs/paths.js';
 import { ship, type AnyFn } from './functions.js';
 import { compareValues, keyString } from './keys.js';
-import { elementToRow, type MergePlan, type Op, type PipePlan, type ToRowsPlan } from './plan.js';
+import { elementToRow, type CartesianPlan, type MergePlan, type Op, type PipePlan, type ToRowsPlan } from './plan.js';
 import {
   RDD_AGGREGATE, RDD_COLLECT, RDD_COUNT, RDD_COUNT_BY, RDD_FOREACH, RDD_REDUCE, RDD_SAMPLE_KEYS, RDD_SAVE_TEXT, RDD_SHUFFLE_WRITE,
   RDD_TAKE, RDD_TAKE_ORDERED, type Partial, type ShuffleParams,
@@ -157,6 +157,18 @@ export class RDD<T> {
     return new RDD<T>(this.context, {
       name: 'UnionRDD', origin: 'union', parents: all, partitions: all.reduce((s, r) => s + r.spec.partitions, 0),
       compute: async () => (await Promise.all(all.map((r) => r.plans()))).flat(),
+    });
+  }
+
+  /** Every [x, y] with x of this RDD and y of the other: partition (i, j) pairs partition i with partition j, as Spark's. */
+  cartesian<U>(other: RDD<U>): RDD<[T, U]> {
+    if (!(other instanceof RDD) || other.context !== this.context) throw new Error('RDD.cartesian: expected an RDD of the same SparkContext');
+    return new RDD<[T, U]>(this.context, {
+      name: 'CartesianRDD', origin: 'cartesian', parents: [this, other as RDD<unknown>], partitions: this.spec.partitions * other.spec.partitions,
+      compute: async () => {
+        const [a, b] = await Promise.all([this.plans(), other.plans()]);
+        return a.flatMap((left) => b.map((right): CartesianPlan => ({ kind: 'rdd.cartesian', left, right })));
+      },
     });
   }
 

@@ -39,6 +39,10 @@ describe.each(MASTERS)('RDD on %s', (master) => {
     expect(await sc().parallelize(['a', 'b', 'c', 'd'], 3).zipWithIndex().collect()).toEqual([['a', 0], ['b', 1], ['c', 2], ['d', 3]]);
     const r = sc().parallelize([1, 1, 2, 3]);
     expect(await r.union(r).collect()).toEqual([1, 1, 2, 3, 1, 1, 2, 3]);
+    // pyspark: sorted(sc.parallelize([1, 2]).cartesian(rdd).collect()) == [(1, 1), (1, 2), (2, 1), (2, 2)]
+    const c = sc().parallelize([1, 2], 2).cartesian(sc().parallelize([1, 2], 2));
+    expect(c.getNumPartitions()).toBe(4);
+    expect(await c.collect()).toEqual([[1, 1], [1, 2], [2, 1], [2, 2]]);
   });
 
   it('actions: count, first, take, reduce, fold, aggregate, treeReduce, treeAggregate (pyspark docstrings)', async () => {
@@ -82,8 +86,18 @@ describe.each(MASTERS)('RDD on %s', (master) => {
     expect(rdd.getStorageLevel()).toBe(StorageLevel.MEMORY_ONLY);
     expect(await rdd.collect()).toEqual([10, 20, 30, 40]);
     expect(await rdd.map((x) => x + 1).collect()).toEqual([11, 21, 31, 41]);
+    expect(rdd.toDebugString()).toMatch(/^\(2\) MapPartitionsRDD\[\d+\] at map \[MEMORY_ONLY\]\n/);
     rdd.unpersist();
     expect(rdd.getStorageLevel()).toBe(StorageLevel.NONE);
+    // A cached RDD is computed once: its random draws are the same on every action, unlike an uncached one's.
+    const draws = sc().parallelize([0, 1, 2, 3], 2).map(() => Math.random());
+    const kept = draws.map((x) => x).persist(StorageLevel.MEMORY_AND_DISK);
+    expect(await kept.collect()).toEqual(await kept.collect());
+    expect(await draws.collect()).not.toEqual(await draws.collect());
+    await expect(sc().parallelize([1, 2, 3, 4], 2).foreachPartition(async (it) => {
+      const xs = [...it];
+      if (xs.includes(3)) throw new Error(`partition holding ${xs.join(',')}`);
+    })).rejects.toThrow(/partition holding 3,4/);
     const counts = sc().parallelize(['a', 'b', 'a'], 2).map((w) => [w, 1] as [string, number]).reduceByKey((a, b) => a + b);
     const lines = counts.toDebugString().split('\n');
     expect(lines).toHaveLength(3);
