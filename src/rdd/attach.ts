@@ -22,7 +22,10 @@ declare module '../dataframe/session.js' {
 
 declare module '../dataframe/dataframe.js' {
   interface DataFrame {
-    /** The rows as an RDD of plain objects, one field per column (vectors and nested values as collect() gives them). */
+    /**
+     * The rows as an RDD of plain objects, one field per column. Values cross threads by structured
+     * clone, so a vector arrives as a plain object with its fields (class prototypes do not travel).
+     */
     readonly rdd: RDD<Row>;
   }
 }

@@ -174,13 +174,19 @@ export class RDD<T> {
 
   /** [element, index] with indices counted across partitions in order (runs a count job first, as Spark). */
   zipWithIndex(): RDD<[T, number]> {
+    // The starts are counted once, on first use, as Spark counts them when the RDD is made.
+    let starts: Promise<number[]> | null = null;
+    const count = async (plans: PartitionPlan[]) => {
+      const counts = plans.length > 1 ? await this.engine.runJob<number>(RDD_COUNT, plans.slice(0, -1)) : [];
+      let start = 0;
+      return plans.map((_, i) => { const s = start; start += counts[i] ?? 0; return s; });
+    };
     return new RDD<[T, number]>(this.context, {
       name: 'ZippedWithIndexRDD', origin: 'zipWithIndex', parents: [this], partitions: this.spec.partitions,
       compute: async () => {
         const plans = await this.plans();
-        const counts = plans.length > 1 ? await this.engine.runJob<number>(RDD_COUNT, plans.slice(0, -1)) : [];
-        let start = 0;
-        return plans.map((p, i) => { const op: Op = { op: 'zipWithIndex', start }; start += counts[i] ?? 0; return withOp(p, op); });
+        const s = await (starts ??= count(plans).catch((e) => { starts = null; throw e; }));
+        return plans.map((p, i) => withOp(p, { op: 'zipWithIndex', start: s[i] }));
       },
     });
   }

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useSessions } from '../helpers/sessions.js';
 import { useTempDir } from '../helpers/temp-dir.js';
-import { useS3Session } from '../helpers/s3-session.js';
 
 const MASTERS = ['local[2]', 'inline'] as const;
 const session = useSessions(MASTERS);
@@ -65,19 +64,5 @@ describe.each(MASTERS)('RDD files on %s', (master) => {
       .rejects.toThrow(/nothing was written there.*boom/);
     expect(fs.existsSync(failed)).toBe(false);
     expect(fs.readdirSync(path.dirname(failed)).filter((n) => n.includes('failed'))).toEqual([]);
-  });
-});
-
-describe('RDD files on S3', () => {
-  const { s3, spark } = useS3Session('rdd-bucket');
-
-  it('textFile and saveAsTextFile take s3:// paths', async () => {
-    const sc = spark().sparkContext;
-    const base = `s3://${s3().bucket}/rdd`;
-    await sc.parallelize(['x y', 'y z', 'z'], 2).saveAsTextFile(`${base}/in`);
-    const lines = await sc.textFile(`${base}/in`);
-    expect(await lines.collect()).toEqual(['x y', 'y z', 'z']);
-    const counts = await lines.flatMap((l) => l.split(' ')).countByValue();
-    expect([...counts].sort()).toEqual([['x', 1], ['y', 2], ['z', 2]]);
   });
 });

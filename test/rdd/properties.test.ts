@@ -8,7 +8,7 @@ import { useSessions } from '../helpers/sessions.js';
 
 const MASTERS = ['local[1]', 'local[2]', 'inline'] as const;
 const session = useSessions(MASTERS);
-const RUNS = 12;
+const RUNS = 10;
 
 /** Keys of three kinds that compare by value: small integers, strings, [int, string] arrays. */
 const key = fc.oneof(fc.integer({ min: -3, max: 3 }), fc.constantFrom('a', 'b', 'é', ''), fc.tuple(fc.integer({ min: 0, max: 2 }), fc.constantFrom('x', 'y')));
