@@ -18,6 +18,9 @@ const ALLOWED_GLOBALS = new Set([
   'Math', 'Number', 'String', 'Boolean', 'JSON', 'Array', 'Object', 'Date', 'RegExp', 'Map', 'Set', 'BigInt', 'Symbol',
   'Error', 'TypeError', 'RangeError', 'isNaN', 'isFinite', 'parseFloat', 'parseInt', 'undefined', 'NaN', 'Infinity',
   'Float64Array', 'Int32Array', 'Uint8Array', 'encodeURIComponent', 'decodeURIComponent',
+  // esbuild's keepNames helper: tsx writes `__name(g, "g")` after a named function nested in the
+  // function's body, so the source refers to it; udfFromSource defines it where functions are rebuilt.
+  '__name',
 ]);
 
 /** Throws naming the outside variables `source` (a function's `toString()`) refers to. */

@@ -27,6 +27,12 @@ describe('RDD closure check', () => {
     expect(() => rdd.map(function named(x: number) { return JSON.stringify({ x }); })).not.toThrow();
   });
 
+  it('runs functions compiled by tsx, whose nested named functions call its __name helper', async () => {
+    // What tsx (esbuild with keepNames) makes of `(x) => { function inc(y) { return y + 1; } return inc(x); }`.
+    const compiled = new Function('return (x) => { function inc(y) { return y + 1; } __name(inc, "inc"); return inc(x); }')() as (x: number) => number;
+    expect(await sc().parallelize([1, 2]).map(compiled).collect()).toEqual([2, 3]);
+  });
+
   it('refuses built-in and bound functions, whose source is not JavaScript', () => {
     expect(() => sc().parallelize([4]).map(Math.sqrt)).toThrow(/RDD\.map: 'sqrt' is a built-in or bound function.*wrap it/);
   });
