@@ -24,6 +24,26 @@ export function encodeElements(elements: readonly unknown[]): RecordBatch {
   return new RecordBatch(SCHEMA, makeData({ type: new Struct(SCHEMA.fields), length: 1, nullCount: 0, children: [column] }));
 }
 
+// The hand-off from the top of an RDD task to its kernel, in the same thread: the engine computes
+// the task's plan into a batch and passes that batch to the kernel, so an empty batch of its own
+// schema is the key under which the elements wait. A kernel takes them (once) with takeElements.
+const HANDOFF_SCHEMA = new Schema([new Field('rdd.handoff', BINARY, false)]);
+const waiting = new WeakMap<RecordBatch, unknown[]>();
+
+export function handOff(elements: unknown[]): RecordBatch {
+  const carrier = new RecordBatch(HANDOFF_SCHEMA, makeData({ type: new Struct(HANDOFF_SCHEMA.fields), length: 0, nullCount: 0,
+    children: [makeData({ type: BINARY, length: 0, nullCount: 0, valueOffsets: Int32Array.of(0), data: new Uint8Array(0) })] }));
+  waiting.set(carrier, elements);
+  return carrier;
+}
+
+/** The elements of a kernel's batch: handed off by a task's top plan, or decoded from a block. */
+export function takeElements(batch: RecordBatch): unknown[] {
+  const xs = waiting.get(batch);
+  if (xs) { waiting.delete(batch); return xs; }
+  return decodeElements(batch);
+}
+
 /** The elements of a batch made by encodeElements (or of several such batches' cells, in order). */
 export function decodeElements(batch: RecordBatch): unknown[] {
   const field = batch.schema.fields[0];

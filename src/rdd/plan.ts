@@ -13,7 +13,7 @@ import { batchToRows, columnFromRows, type Row } from '../dataframe/rows.js';
 import { StructType, type StructField } from '../dataframe/types.js';
 import { readTextSplit } from '../dataframe/io/sources.js';
 import type { S3Settings } from '../dataframe/io/files.js';
-import { decodeElements, encodeElements } from './codec.js';
+import { decodeElements, encodeElements, handOff } from './codec.js';
 import { unship, type ShippedFn } from './functions.js';
 import { compareValues, keyString } from './keys.js';
 
@@ -43,6 +43,11 @@ export interface MergePlan extends PartitionPlan { kind: 'rdd.merge'; children: 
 export interface RowsPlan extends PartitionPlan { kind: 'rdd.rows'; child: PartitionPlan }
 /** The lines of a byte range of a text file (Hadoop's rule: a line belongs to the range it starts in). */
 export interface TextPlan extends PartitionPlan { kind: 'rdd.text'; path: string; start: number; end: number; size: number; s3?: S3Settings }
+/**
+ * The top of an RDD action's task: its elements go to the kernel as they are, through an in-thread
+ * hand-off keyed by the (empty) batch the engine passes on (codec.ts), with no encoding at all.
+ */
+export interface TaskPlan extends PartitionPlan { kind: 'rdd.task'; child: PartitionPlan }
 /** Every pair of an element of `left` and one of `right` (a partition of cartesian). */
 export interface CartesianPlan extends PartitionPlan { kind: 'rdd.cartesian'; left: PartitionPlan; right: PartitionPlan }
 /** A DataFrame partition built from an RDD partition's elements (rdd.toDF, createDataFrame(rdd)). */
@@ -65,6 +70,8 @@ function registerElements<P extends PartitionPlan>(kind: P['kind'], resolve: (pl
   resolvers.set(kind, r);
   registerInput(kind, async (plan, ctx) => encodeElements(await r(plan, ctx)));
 }
+
+registerInput('rdd.task', async (plan, ctx) => handOff(await computeElements((plan as TaskPlan).child, ctx)));
 
 registerElements<ValuesPlan>('rdd.values', (p) => deserialize(p.bytes) as unknown[]);
 

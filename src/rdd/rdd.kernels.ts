@@ -5,12 +5,12 @@ import { registerAggregator, registerKernel, type TaskContext } from '../engine/
 import { batchToShared } from '../engine/blocks.js';
 import { randomStream } from '../linalg/random.js';
 import { fsFor, type S3Settings } from '../dataframe/io/files.js';
-import { decodeElements, encodeElements } from './codec.js';
+import { encodeElements, takeElements } from './codec.js';
 import { unship, type ShippedFn } from './functions.js';
 import { compareValues, hashPartition, keyString } from './keys.js';
 import { distinctOf } from './plan.js';
 
-const elements = (batch: RecordBatch) => decodeElements(batch);
+const elements = (batch: RecordBatch) => takeElements(batch);
 
 export const RDD_COLLECT = registerKernel('rdd.collect', (batch) => elements(batch));
 

@@ -16,7 +16,7 @@ import { fsFor, s3SettingsOf } from '../dataframe/io/files.js';
 import { normalizePath } from '../fs/paths.js';
 import { ship, type AnyFn } from './functions.js';
 import { compareValues, keyString } from './keys.js';
-import { elementToRow, type CartesianPlan, type MergePlan, type Op, type PipePlan, type ToRowsPlan } from './plan.js';
+import { elementToRow, type CartesianPlan, type MergePlan, type TaskPlan, type Op, type PipePlan, type ToRowsPlan } from './plan.js';
 import {
   RDD_AGGREGATE, RDD_COLLECT, RDD_COUNT, RDD_COUNT_BY, RDD_FOREACH, RDD_REDUCE, RDD_SAMPLE_KEYS, RDD_SAVE_TEXT, RDD_SHUFFLE_WRITE,
   RDD_TAKE, RDD_TAKE_ORDERED, type Partial, type ShuffleParams,
@@ -38,6 +38,8 @@ export interface RddSpec {
 }
 
 let nextId = 0;
+
+const asTask = (child: PartitionPlan): TaskPlan => ({ kind: 'rdd.task', child });
 
 const withOp = (plan: PartitionPlan, op: Op): PipePlan => (plan.kind === 'rdd.pipe'
   ? { ...(plan as PipePlan), ops: [...(plan as PipePlan).ops, op] }
@@ -73,6 +75,9 @@ export class RDD<T> {
   plans(): Promise<PartitionPlan[]> {
     return this.cacheState ? this.cacheState.plans(() => this.spec.compute()) : this.spec.compute();
   }
+
+  /** The plans as the top of a task: the kernel receives the elements without an encoding (plan.ts, TaskPlan). */
+  private async taskPlans(): Promise<PartitionPlan[]> { return (await this.plans()).map(asTask); }
 
   getNumPartitions(): number { return this.spec.partitions; }
 
@@ -177,7 +182,7 @@ export class RDD<T> {
     // The starts are counted once, on first use, as Spark counts them when the RDD is made.
     let starts: Promise<number[]> | null = null;
     const count = async (plans: PartitionPlan[]) => {
-      const counts = plans.length > 1 ? await this.engine.runJob<number>(RDD_COUNT, plans.slice(0, -1)) : [];
+      const counts = plans.length > 1 ? await this.engine.runJob<number>(RDD_COUNT, plans.slice(0, -1).map(asTask)) : [];
       let start = 0;
       return plans.map((_, i) => { const s = start; start += counts[i] ?? 0; return s; });
     };
@@ -227,7 +232,7 @@ export class RDD<T> {
     let output: Promise<PartitionPlan[]> | null = null;
     const run = async (owner: object): Promise<PartitionPlan[]> => {
       const p = typeof params === 'function' ? await params() : params;
-      const pieces = await this.engine.runJob<(SharedArrayBuffer | null)[]>(RDD_SHUFFLE_WRITE, await this.plans(), { ...p, n, origin });
+      const pieces = await this.engine.runJob<(SharedArrayBuffer | null)[]>(RDD_SHUFFLE_WRITE, await this.taskPlans(), { ...p, n, origin });
       const groups: string[][] = Array.from({ length: n }, () => []);
       for (const parts of pieces) parts.forEach((buf, j) => { if (buf) groups[j].push(this.engine.putBlock(buf)); });
       // The blocks live as long as the shuffled RDD (and so as long as anything computed from it).
@@ -305,7 +310,7 @@ export class RDD<T> {
     const parent = this;
     const params = async (): Promise<Omit<ShuffleParams, 'n' | 'origin'>> => {
       const m = Math.ceil((3 * Math.min(20 * n, 1e6)) / Math.max(1, parent.spec.partitions));
-      const sample = (await parent.engine.runJob<unknown[]>(RDD_SAMPLE_KEYS, await parent.plans(), { m })).flat().sort(compareValues);
+      const sample = (await parent.engine.runJob<unknown[]>(RDD_SAMPLE_KEYS, await parent.taskPlans(), { m })).flat().sort(compareValues);
       const bounds: unknown[] = [];
       for (let j = 1; j < n && sample.length; j++) {
         const b = sample[Math.min(sample.length - 1, Math.floor((j * sample.length) / n))];
@@ -372,7 +377,7 @@ export class RDD<T> {
   // --- actions ---------------------------------------------------------------------------------
 
   private async run<R>(kernel: string, params: unknown = null): Promise<R[]> {
-    return this.engine.runJob<R>(kernel, await this.plans(), params);
+    return this.engine.runJob<R>(kernel, await this.taskPlans(), params);
   }
 
   /** Every element, in partition order. */
@@ -383,7 +388,7 @@ export class RDD<T> {
   /** The first n elements in partition order, scanning partitions in growing waves (1, 4, 16, ...) as Spark. */
   async take(n: number): Promise<T[]> {
     if (!Number.isInteger(n) || n < 0) throw new Error(`RDD.take: n must be a non-negative integer but got ${n}`);
-    const plans = await this.plans();
+    const plans = await this.taskPlans();
     const out: T[] = [];
     let scanned = 0, wave = 1;
     while (out.length < n && scanned < plans.length) {
@@ -439,7 +444,7 @@ export class RDD<T> {
   private async treeAggregateAs<U>(what: string, zero: U, seqOp: AnyFn, combOp: AnyFn, depth: number): Promise<U> {
     const seq = ship(seqOp, what);
     ship(combOp, what); // the same rule for both functions, though the merge runs on the driver
-    return this.engine.treeAggregate<U>(await this.plans(), cloneForWorkers(zero, `RDD.${what} zero value`), RDD_AGGREGATE, combOp, depth, { seqOp: seq });
+    return this.engine.treeAggregate<U>(await this.taskPlans(), cloneForWorkers(zero, `RDD.${what} zero value`), RDD_AGGREGATE, combOp, depth, { seqOp: seq });
   }
 
   /** Runs `f` on every element in the workers (for side effects there: files, logs). */
@@ -490,7 +495,7 @@ export class RDD<T> {
     const fs = fsFor(path, s3);
     const dest = normalizePath(path);
     if (await fs.exists(dest)) throw new Error(`RDD.saveAsTextFile: output directory ${path} already exists`);
-    const plans = await this.plans();
+    const plans = await this.taskPlans();
     const temp = fs.tempSibling(dest);
     try {
       await fs.mkdirs(temp);
