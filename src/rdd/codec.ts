@@ -1,8 +1,8 @@
 // How RDD elements travel. Inside a task a partition is a plain JS array, and a chain of narrow
 // transformations runs over that array without any encoding (they are fused into one plan node,
-// see plan.ts). Only where the engine keeps or hands over a partition — a cached block, a shuffle
-// piece, the batch a kernel receives — is it an Arrow RecordBatch, since the engine's blocks are
-// Arrow IPC streams in shared memory and its kernels take batches.
+// see plan.ts), and an action's kernel receives that array too (the hand-off below). Only where
+// the engine keeps a partition — a cached block, a shuffle piece — is it an Arrow RecordBatch, since
+// the engine's blocks are Arrow IPC streams in shared memory.
 //
 // Why one Binary cell of v8.serialize output per partition rather than one row per element, or a
 // JSON column: v8.serialize is the structured-clone wire format, exactly what postMessage does, so

@@ -1,5 +1,6 @@
-// The kernels of RDD actions and shuffles. Each decodes its partition's elements (the batch the
-// engine computed from the RDD plan, codec.ts) and runs the user's functions, rebuilt from source.
+// The kernels of RDD actions and shuffles. Each takes its partition's elements (handed off by the
+// task's 'rdd.task' plan, or decoded from a block; codec.ts) and runs the user's functions, rebuilt
+// from source.
 import type { RecordBatch } from 'apache-arrow';
 import { registerAggregator, registerKernel, type TaskContext } from '../engine/kernels.js';
 import { batchToShared } from '../engine/blocks.js';
