@@ -447,6 +447,29 @@ export class RDD<T> {
     return this.engine.treeAggregate<U>(await this.taskPlans(), cloneForWorkers(zero, `RDD.${what} zero value`), RDD_AGGREGATE, combOp, depth, { seqOp: seq });
   }
 
+  /** The sum of the elements (0 when empty), as PySpark's sum. */
+  sum(this: RDD<number>): Promise<number> { return this.fold(0, (a, b) => a + b); }
+
+  /** The mean of the elements (NaN when empty), as PySpark's mean. */
+  async mean(this: RDD<number>): Promise<number> {
+    const [total, n] = await this.aggregate([0, 0], (acc: number[], x: number) => [acc[0] + x, acc[1] + 1], (a, b) => [a[0] + b[0], a[1] + b[1]]);
+    return n === 0 ? NaN : total / n;
+  }
+
+  /** The largest element (in the order of sortByKey), or the one with the largest `key(x)`; fails on an empty RDD. */
+  async max(key?: (x: T) => unknown): Promise<T> {
+    const xs = await this.ordered('max', 1, key, true);
+    if (!xs.length) throw new Error('RDD.max: the RDD is empty');
+    return xs[0];
+  }
+
+  /** The smallest element, or the one with the smallest `key(x)`; fails on an empty RDD. */
+  async min(key?: (x: T) => unknown): Promise<T> {
+    const xs = await this.ordered('min', 1, key, false);
+    if (!xs.length) throw new Error('RDD.min: the RDD is empty');
+    return xs[0];
+  }
+
   /** Runs `f` on every element in the workers (for side effects there: files, logs). */
   async foreach<B = never>(f: (x: T, bc: B) => unknown, bc?: Broadcast<B>): Promise<void> {
     await this.run(RDD_FOREACH, { fn: ship(f, 'foreach', bc), partition: false });

@@ -67,6 +67,19 @@ describe.each(MASTERS)('RDD on %s', (master) => {
     expect(await rdd.treeAggregate(0, (a, b) => a + b, (a, b) => a + b, 3)).toBe(-5);
   });
 
+  it('sum, mean, max, min (pyspark docstrings)', async () => {
+    expect(await sc().parallelize([1.0, 2.0, 3.0]).sum()).toBe(6);
+    expect(await sc().parallelize<number>([]).sum()).toBe(0);
+    expect(await sc().parallelize([1, 2, 3]).mean()).toBe(2);
+    expect(await sc().parallelize<number>([], 2).mean()).toBeNaN();
+    const rdd = sc().parallelize([1.0, 5.0, 43.0, 10.0], 3);
+    expect(await rdd.max()).toBe(43);
+    expect(await rdd.max((x) => -x)).toBe(1);
+    expect(await sc().parallelize([2.0, 5.0, 43.0, 10.0], 2).min()).toBe(2);
+    expect(await sc().parallelize([2.0, 5.0, 43.0, 10.0], 2).min((x) => -x)).toBe(43);
+    await expect(sc().emptyRDD().max()).rejects.toThrow(/RDD\.max: the RDD is empty/);
+  });
+
   it('countByKey, countByValue, takeOrdered, top (pyspark docstrings)', async () => {
     const kv = sc().parallelize<[string, number]>([['a', 1], ['b', 1], ['a', 1]]);
     expect([...(await kv.countByKey())].sort()).toEqual([['a', 2], ['b', 1]]);
