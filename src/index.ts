@@ -13,6 +13,7 @@ export { udf } from './dataframe/udf.js';
 export { functions, AggColumn, GroupedData } from './dataframe/grouped.js';
 export { Window, WindowSpec, WindowFunction } from './dataframe/window.js';
 export { StorageLevel } from './dataframe/storage.js';
+export { RDD, SparkContext, type SchemaSpec } from './rdd/index.js';
 export {
   StructType, DoubleType, IntegerType, LongType, BooleanType, StringType, denseVectorType, SparseVectorType, arrayType, structType,
   type DataType, type StructField, type ArrayDataType, type StructDataType,

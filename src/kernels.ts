@@ -8,6 +8,8 @@ import './dataframe/join.kernels.js';
 import './dataframe/sort.kernels.js';
 import './dataframe/window.kernels.js';
 import './dataframe/describe.kernels.js';
+import './rdd/rdd.kernels.js';
+import './rdd/plan.js';
 import './feature/vector-assembler.kernels.js';
 import './feature/vector-size-hint.kernels.js';
 import './feature/standard-scaler.kernels.js';

@@ -97,7 +97,10 @@ export class Session implements SessionLike {
     return p !== undefined ? Number(p) : this.engine.parallelism;
   }
 
-  createDataFrame(data: readonly Row[] | Table, options: CreateDataFrameOptions = {}): DataFrame {
+  createDataFrame(data: readonly Row[] | Table, options?: CreateDataFrameOptions): DataFrame;
+  // The implementation takes any value: src/rdd adds an overload for RDDs (a layer above, so unnamed here).
+  createDataFrame(data: unknown, opts?: unknown): DataFrame {
+    const options = (opts ?? {}) as CreateDataFrameOptions;
     const numPartitions = options.numPartitions ?? this.defaultParallelism;
     if (!Number.isInteger(numPartitions) || numPartitions < 1) {
       throw new Error(`createDataFrame: numPartitions must be a positive integer but got ${numPartitions}`);

@@ -18,22 +18,33 @@ const ALLOWED_GLOBALS = new Set([
   'Math', 'Number', 'String', 'Boolean', 'JSON', 'Array', 'Object', 'Date', 'RegExp', 'Map', 'Set', 'BigInt', 'Symbol',
   'Error', 'TypeError', 'RangeError', 'isNaN', 'isFinite', 'parseFloat', 'parseInt', 'undefined', 'NaN', 'Infinity',
   'Float64Array', 'Int32Array', 'Uint8Array', 'encodeURIComponent', 'decodeURIComponent',
+  // esbuild's keepNames helper: tsx writes `__name(g, "g")` after a named function nested in the
+  // function's body, so the source refers to it; udfFromSource defines it where functions are rebuilt.
+  '__name',
 ]);
 
 /** Throws naming the outside variables `source` (a function's `toString()`) refers to. */
 export function checkSelfContained(source: string, name: string): void {
-  let parsed: { program: ESTree.Program; fn: ESTree.Node };
-  try {
-    parsed = parseFunction(source);
-  } catch (e) {
-    throw new Error(`udf ${name || ''}: cannot read the function's source (${(e as Error).message}); pass an arrow function or a function expression`);
-  }
-  const free = freeVariables(parsed.program, parsed.fn);
+  const free = outsideVariables(source, `udf ${name || ''}`);
   if (free.length) {
     const list = free.map((v) => `'${v}'`).join(', ');
     throw new Error(`udf ${name || ''}: the function refers to ${list} from outside itself. A UDF runs in other threads from its source text alone, ` +
       'so it must be self-contained; pass constants as literal columns instead (e.g. lit(0.5) as an extra argument) or write them inside the function');
   }
+}
+
+/**
+ * The outside variables a function's source refers to (the closure check shared by UDFs and RDD
+ * functions, each of which words its own advice); `what` names the function in a parse error.
+ */
+export function outsideVariables(source: string, what: string): string[] {
+  let parsed: { program: ESTree.Program; fn: ESTree.Node };
+  try {
+    parsed = parseFunction(source);
+  } catch (e) {
+    throw new Error(`${what}: cannot read the function's source (${(e as Error).message}); pass an arrow function or a function expression`);
+  }
+  return freeVariables(parsed.program, parsed.fn);
 }
 
 /** The program and the function node in it. */

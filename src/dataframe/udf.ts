@@ -34,7 +34,8 @@ const rebuilt = new Map<string, UdfFunction>();
 export function udfFromSource(source: string): UdfFunction {
   let f = rebuilt.get(source);
   if (!f) {
-    f = new Function(`"use strict"; return (${source});`)() as UdfFunction;
+    // `__name`: the helper that code compiled by tsx (esbuild's keepNames) calls (see udf-closure.ts).
+    f = new Function(`"use strict"; const __name = (target, value) => Object.defineProperty(target, "name", { value, configurable: true }); return (${source});`)() as UdfFunction;
     rebuilt.set(source, f);
   }
   return f;
