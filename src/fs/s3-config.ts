@@ -35,6 +35,26 @@ export interface S3Settings {
   forcePathStyle: boolean;
 }
 
+/** Session settings as `quiver.s3.*` keys (duck-typed: a Session's conf, or any key lookup). */
+export interface S3ConfSource { get(key: string): unknown }
+
+/**
+ * The S3 part of a session's settings (`quiver.s3.endpoint`, `.forcePathStyle`, `.region`), as
+ * plain data that travels inside partition plans. An empty string counts as unset (so the
+ * environment's default applies), for every reader and writer alike.
+ */
+export function s3ConfigFromConf(conf: S3ConfSource | null | undefined): Pick<S3Config, 'endpoint' | 'forcePathStyle' | 'region'> {
+  const out: Pick<S3Config, 'endpoint' | 'forcePathStyle' | 'region'> = {};
+  if (!conf) return out;
+  const endpoint = conf.get('quiver.s3.endpoint');
+  const force = conf.get('quiver.s3.forcePathStyle');
+  const region = conf.get('quiver.s3.region');
+  if (endpoint !== undefined && endpoint !== '') out.endpoint = String(endpoint);
+  if (force !== undefined) out.forcePathStyle = force === true || String(force).toLowerCase() === 'true';
+  if (region !== undefined && region !== '') out.region = String(region);
+  return out;
+}
+
 /** Explicit config wins over the environment; throws at once for an endpoint that is not a URL. */
 export function resolveS3Settings(config: S3Config, env: NodeJS.ProcessEnv = process.env): S3Settings {
   const endpoint = config.endpoint ?? nonEmpty(env.AWS_ENDPOINT_URL_S3) ?? nonEmpty(env.AWS_ENDPOINT_URL);

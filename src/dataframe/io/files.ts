@@ -3,7 +3,7 @@
 // (listing, footers, headers) and inside executors (partition reads, part-file writes).
 import { openAsBlob } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { fileSystemFor, normalizePath, parsePath, type FileSystem, type S3Config } from '../../fs/index.js';
+import { fileSystemFor, normalizePath, parsePath, s3ConfigFromConf, type FileSystem, type S3Config } from '../../fs/index.js';
 
 export interface DataFile { path: string; size: number }
 
@@ -14,14 +14,7 @@ export type S3Settings = Pick<S3Config, 'endpoint' | 'forcePathStyle' | 'region'
 export interface ConfSource { get(key: string): string | number | boolean | undefined }
 
 export function s3SettingsOf(conf: ConfSource | undefined): S3Settings | undefined {
-  if (!conf) return undefined;
-  const endpoint = conf.get('quiver.s3.endpoint');
-  const force = conf.get('quiver.s3.forcePathStyle');
-  const region = conf.get('quiver.s3.region');
-  const out: S3Settings = {};
-  if (endpoint !== undefined) out.endpoint = String(endpoint);
-  if (force !== undefined) out.forcePathStyle = force === true || String(force).toLowerCase() === 'true';
-  if (region !== undefined) out.region = String(region);
+  const out = s3ConfigFromConf(conf);
   return Object.keys(out).length ? out : undefined;
 }
 

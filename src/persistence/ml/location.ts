@@ -7,7 +7,7 @@ import { Session } from '../../dataframe/session.js';
 import { fileSystemFor } from '../../fs/file-system-for.js';
 import type { FileSystem } from '../../fs/filesystem.js';
 import { S3FileSystem } from '../../fs/s3.js';
-import type { S3Config } from '../../fs/s3-config.js';
+import { s3ConfigFromConf, type S3Config } from '../../fs/s3-config.js';
 
 /** A session's settings, duck-typed (Session satisfies it). */
 export interface SessionSettings {
@@ -25,15 +25,7 @@ export interface FileSystemOptions {
 
 /** The S3 settings of a session: `quiver.s3.endpoint`, `quiver.s3.forcePathStyle`, `quiver.s3.region`. */
 export function s3ConfigOf(session: SessionSettings | null | undefined): S3Config {
-  const config: S3Config = {};
-  if (!session) return config;
-  const endpoint = session.conf.get('quiver.s3.endpoint');
-  const force = session.conf.get('quiver.s3.forcePathStyle');
-  const region = session.conf.get('quiver.s3.region');
-  if (endpoint !== undefined && endpoint !== '') config.endpoint = String(endpoint);
-  if (force !== undefined) config.forcePathStyle = force === true || String(force).toLowerCase() === 'true';
-  if (region !== undefined && region !== '') config.region = String(region);
-  return config;
+  return s3ConfigFromConf(session?.conf);
 }
 
 export interface OpenedFileSystem {
