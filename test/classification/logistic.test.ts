@@ -10,6 +10,7 @@ import { gaussian, randomStream } from '../../src/linalg/random.js';
 import type { Row } from '../../src/dataframe/rows.js';
 import { useSparkAndInline } from '../helpers/sessions.js';
 import { useTempDir } from '../helpers/temp-dir.js';
+import { expectClose } from '../helpers/close.js';
 
 const { spark, inline } = useSparkAndInline();
 const { freshDir } = useTempDir('quiver-logreg-');
@@ -18,13 +19,6 @@ const { freshDir } = useTempDir('quiver-logreg-');
 function expectDocValue(actual: number, published: string): void {
   const decimals = published.split('.')[1].length;
   expect(Math.trunc(actual * 10 ** decimals) / 10 ** decimals, `${actual} vs ${published}...`).toBe(Number(published));
-}
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = ''): void {
-  expect(actual.length, what).toBe(expected.length);
-  for (let i = 0; i < actual.length; i++) {
-    expect(Math.abs(actual[i] - expected[i]), `${what}[${i}] = ${actual[i]}, expected ${expected[i]}`).toBeLessThanOrEqual(tol);
-  }
 }
 
 // --- slow references ------------------------------------------------------------------------
@@ -162,8 +156,8 @@ describe('LogisticRegression: the PySpark documentation example', () => {
     expectDocValue(model.intercept, '3.112');
     // The optimum itself, by Newton's method on the same objective.
     const data: Data = { X: [[0, 5], [1, 2], [2, 1], [3, 3]], y: [1, 0, 1, 0], w: [1, 2, 3, 4] };
-    expectClose(theta(model), newtonLogistic(data, 0.01, true), 1e-5, 'vs Newton');
-    expectClose(theta(sevenParts), theta(model), 1e-12, '7 partitions');
+    expectClose(theta(model), newtonLogistic(data, 0.01, true), { atol: 1e-5 }, 'vs Newton');
+    expectClose(theta(sevenParts), theta(model), { atol: 1e-12 }, '7 partitions');
 
     // The training summary keeps the predictions of the model as fitted (Spark's re-reads the model's
     // threshold lazily), so evaluate() is compared before the threshold changes.
@@ -222,7 +216,7 @@ describe('LogisticRegression: against slow references', () => {
     const df = spark().createDataFrame(rowsOf(data), { numPartitions: 3 });
     for (const [regParam, standardization, fitIntercept] of [[0, true, true], [0.05, true, true], [0.05, false, true], [0.02, true, false]] as const) {
       const m = await new LogisticRegression({ weightCol: 'weight', regParam, standardization, fitIntercept, tol: 1e-10 }).fit(df);
-      expectClose(theta(m), newtonLogistic(data, regParam, standardization, fitIntercept), 2e-5, `reg ${regParam} std ${standardization} intercept ${fitIntercept}`);
+      expectClose(theta(m), newtonLogistic(data, regParam, standardization, fitIntercept), { atol: 2e-5 }, `reg ${regParam} std ${standardization} intercept ${fitIntercept}`);
       const h = m.summary.objectiveHistory;
       expect(m.summary.totalIterations).toBe(h.length - 1);
       for (let i = 1; i < h.length; i++) expect(h[i]).toBeLessThanOrEqual(h[i - 1] + 1e-15);
@@ -255,7 +249,7 @@ describe('LogisticRegression: against slow references', () => {
     }
     const beta = u.map((v, j) => v / s[j]);
     const intercept = b - beta.reduce((a, v, j) => a + v * mean[j], 0);
-    expectClose(theta(m), [...beta, intercept], 1e-4, 'lasso');
+    expectClose(theta(m), [...beta, intercept], { atol: 1e-4 }, 'lasso');
   });
 
   it('multinomial without regularization: zero gradient at the centred solution', async () => {
@@ -299,7 +293,7 @@ describe('LogisticRegression: against slow references', () => {
     // Optimality of the free coordinates: the reference is Newton on the data with feature 0 dropped.
     const reduced = newtonLogistic({ ...data, X: data.X.map((x) => x.slice(1)) }, 0, true);
     // L-BFGS-B stops on Breeze's projected-gradient test (1e-5, in standardized space).
-    expectClose([m.coefficients.get(1), m.coefficients.get(2), m.intercept], reduced, 1e-3, 'bounded');
+    expectClose([m.coefficients.get(1), m.coefficients.get(2), m.intercept], reduced, { atol: 1e-3 }, 'bounded');
     await expect(new LogisticRegression({ upperBoundsOnCoefficients: DenseMatrix.fromRowMajor(1, 2, [0, 0]) }).fit(df))
       .rejects.toThrow(/shape of upperBoundsOnCoefficients must be compatible/);
   });
@@ -336,7 +330,7 @@ describe('LogisticRegression: Spark behaviours', () => {
     const m = await new LogisticRegression({ weightCol: 'weight' }).fit(df);
     expect(m.coefficients.get(1)).toBe(0);
     const reduced = newtonLogistic({ ...data, X: data.X.map((x) => [x[0], x[2]]) }, 0, true);
-    expectClose([m.coefficients.get(0), m.coefficients.get(2), m.intercept], reduced, 1e-4);
+    expectClose([m.coefficients.get(0), m.coefficients.get(2), m.intercept], reduced, { atol: 1e-4 });
   });
 
   it('summary metrics equal direct computations; thresholds steer predictions', async () => {
@@ -382,7 +376,7 @@ describe('LogisticRegression: Spark behaviours', () => {
         new LogisticRegression({ weightCol: 'weight', regParam: 0.01, elasticNetParam }).fit(session.createDataFrame(rowsOf(data, sparse), { numPartitions: parts }));
       const ref = theta(await fit(spark(), 1, false));
       for (const [session, parts, sparse] of [[spark(), 2, false], [spark(), 7, true], [inline(), 3, false]] as const) {
-        expectClose(theta(await fit(session, parts, sparse)), ref, 1e-7, `${parts} partitions`);
+        expectClose(theta(await fit(session, parts, sparse)), ref, { atol: 1e-7 }, `${parts} partitions`);
       }
     }), { numRuns: 3 });
   });
@@ -397,11 +391,11 @@ describe('LogisticRegression: Spark behaviours', () => {
     const fit = (sparse: boolean) => new LogisticRegression({ regParam: 0.1 }).fit(spark().createDataFrame(
       rows.map((r) => ({ ...r, features: sparse ? r.features.toSparse() : r.features })), { numPartitions: 2 }));
     const dense = await fit(false), sparse = await fit(true);
-    expectClose(theta(dense), theta(sparse), 1e-9, 'wide dense vs sparse');
+    expectClose(theta(dense), theta(sparse), { atol: 1e-9 }, 'wide dense vs sparse');
     // The narrow path on the first 3 features agrees with the chunked path on the same 3 (sparse).
     const narrow = (sparse: boolean) => new LogisticRegression({ regParam: 0.1 }).fit(spark().createDataFrame(
       rows.map((r) => ({ label: r.label, features: sparse ? Vectors.dense(r.features.toArray().slice(0, 3)).toSparse() : Vectors.dense(r.features.toArray().slice(0, 3)) }))));
-    expectClose(theta(await narrow(false)), theta(await narrow(true)), 1e-9, 'narrow dense vs sparse');
+    expectClose(theta(await narrow(false)), theta(await narrow(true)), { atol: 1e-9 }, 'narrow dense vs sparse');
   });
 
   it('transform agrees with single-vector scoring; copy keeps the summary; toString', async () => {
@@ -410,8 +404,8 @@ describe('LogisticRegression: Spark behaviours', () => {
     const m = await new LogisticRegression().fit(df);
     for (const r of await m.transform(df).collect()) {
       const f = r.features as Vector;
-      expectClose((r.rawPrediction as DenseVector).values, m.predictRaw(f).values, 1e-12);
-      expectClose((r.probability as DenseVector).values, m.predictProbability(f).values, 1e-12);
+      expectClose((r.rawPrediction as DenseVector).values, m.predictRaw(f).values, { atol: 1e-12 });
+      expectClose((r.probability as DenseVector).values, m.predictProbability(f).values, { atol: 1e-12 });
       expect(r.prediction).toBe(m.predict(f));
     }
     expect(m.copy().hasSummary).toBe(true);

@@ -1,5 +1,5 @@
 // One inline and one local[2] session per test file: every evaluator must give the same numbers on both.
-import { isClose, type DataFrame, type Row, type Session } from '../../src/index.js';
+import { type DataFrame, type Row, type Session } from '../../src/index.js';
 import { useSessions as useSessionsOf } from '../helpers/sessions.js';
 
 export const MASTERS = ['inline', 'local[2]'] as const;
@@ -16,7 +16,4 @@ export function useSessions(): {
   };
 }
 
-/** |actual - expected| <= atol + rtol·|expected|, with a message naming the tolerance. */
-export function expectClose(actual: number, expected: number, { rtol = 0, atol = 0 }: { rtol?: number; atol?: number }, what = 'value'): void {
-  if (!isClose(actual, expected, { rtol, atol })) throw new Error(`${what}: ${actual} differs from ${expected} beyond atol ${atol}, rtol ${rtol}`);
-}
+export { expectClose } from '../helpers/close.js';

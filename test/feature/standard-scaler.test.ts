@@ -6,17 +6,12 @@ import {
 } from '../../src/index.js';
 import { ParamMap } from '../../src/pipeline/stage.js';
 import { useSessions } from '../helpers/sessions.js';
+import { expectClose } from '../helpers/close.js';
 
 const masters = ['inline', 'local[2]'] as const;
 const session = useSessions(masters);
 const spark = (m: string = 'inline') => session(m);
 const arrayOf = (v: unknown) => Array.from((v as Vector).toArray());
-
-/** |a - b| <= tol elementwise. */
-function expectClose(actual: number[], expected: number[], tol: number): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((a, i) => expect(Math.abs(a - expected[i]), `element ${i}: ${a} vs ${expected[i]}`).toBeLessThanOrEqual(tol));
-}
 
 // StandardScalerSuite's data and expected outputs (absTol 1e-5 there, and here).
 const data = [[-2.0, 2.3, 0.0], [0.0, -5.1, 1.0], [1.7, -0.6, 3.3]];
@@ -39,8 +34,8 @@ describe('StandardScaler: Spark examples', () => {
     for (const m of masters) {
       const model = await new StandardScaler({ inputCol: 'features', outputCol: 'scaled' }).fit(frame(m, data));
       const { mean, std } = meanStd(data);
-      expectClose(arrayOf(model.mean), mean, 1e-15);
-      expectClose(arrayOf(model.std), std, 1e-15);
+      expectClose(arrayOf(model.mean), mean, { atol: 1e-15 });
+      expectClose(arrayOf(model.std), std, { atol: 1e-15 });
       expect(model.mean).toBeInstanceOf(DenseVector);
       expect(model.uid).toMatch(/^StandardScaler_/);
     }
@@ -59,7 +54,7 @@ describe('StandardScaler: Spark examples', () => {
       expect(out.schema.field('scaled').type).toEqual(denseVectorType(3));
       expect(attributeGroupOf(out.schema.field('scaled'))?.numAttributes).toBe(3);
       const rows = await out.collect();
-      rows.forEach((r, i) => expectClose(arrayOf(r.scaled), expected[i], 1e-5));
+      rows.forEach((r, i) => expectClose(arrayOf(r.scaled), expected[i], { atol: 1e-5 }));
     }
   });
 
@@ -71,7 +66,7 @@ describe('StandardScaler: Spark examples', () => {
       const model = await new StandardScaler({ inputCol: 'features', outputCol: 'scaled', withMean: true, withStd: false }).fit(df);
       const out = model.transform(df);
       expect(out.schema.field('scaled').type).toEqual(denseVectorType(3));
-      (await out.collect()).forEach((r, i) => expectClose(arrayOf(r.scaled), resWithMean[i], 1e-5));
+      (await out.collect()).forEach((r, i) => expectClose(arrayOf(r.scaled), resWithMean[i], { atol: 1e-5 }));
     }
   });
 
@@ -82,8 +77,8 @@ describe('StandardScaler: Spark examples', () => {
     const model = await new StandardScaler({ inputCol: 'features', outputCol: 'scaled' }).fit(df);
     const dense = [[2, 0, 4], [0, -3, 0], [0, 0, 0]];
     const { mean, std } = meanStd(dense);
-    expectClose(arrayOf(model.mean), mean, 1e-15);
-    expectClose(arrayOf(model.std), std, 1e-15);
+    expectClose(arrayOf(model.mean), mean, { atol: 1e-15 });
+    expectClose(arrayOf(model.std), std, { atol: 1e-15 });
     const rows = await model.transform(df).collect();
     expect(model.transform(df).schema.field('scaled').type).toEqual(SparseVectorType);
     // Spark multiplies by 1/std (StandardScalerModel.transformSparseWithScale).
@@ -110,7 +105,7 @@ describe('StandardScaler: Spark examples', () => {
     expect(arrayOf(model.mean)).toEqual([2, 4]);
     const rows = await model.transform(df).collect();
     expect(rows[1].o).toBeNull();
-    expectClose(arrayOf(rows[2].o), [3 / Math.SQRT2, 6 / Math.sqrt(8)], 1e-15);
+    expectClose(arrayOf(rows[2].o), [3 / Math.SQRT2, 6 / Math.sqrt(8)], { atol: 1e-15 });
   });
 });
 
@@ -144,8 +139,8 @@ describe('StandardScaler: properties', () => {
       const model = await new StandardScaler({ inputCol: 'f', outputCol: 'o', withMean: true }).fit(df);
       const { mean, std } = meanStd(rows);
       const scale = Math.max(1, ...rows.flat().map(Math.abs));
-      expectClose(arrayOf(model.mean), mean, 1e-12 * scale);
-      expectClose(arrayOf(model.std), std, 1e-9 * scale);
+      expectClose(arrayOf(model.mean), mean, { atol: 1e-12 * scale });
+      expectClose(arrayOf(model.std), std, { atol: 1e-9 * scale });
       const out = (await model.transform(df).collect()).map((r) => arrayOf(r.o));
       const stats = meanStd(out);
       std.forEach((s, j) => {
@@ -167,8 +162,8 @@ describe('StandardScaler: properties', () => {
       expect(arrayOf(b.mean)).toEqual(arrayOf(a.mean));
       expect(arrayOf(b.std)).toEqual(arrayOf(a.std));
       const one = await fit('inline', 1);
-      expectClose(arrayOf(a.mean), arrayOf(one.mean), 1e-12);
-      expectClose(arrayOf(a.std), arrayOf(one.std), 1e-12);
+      expectClose(arrayOf(a.mean), arrayOf(one.mean), { atol: 1e-12 });
+      expectClose(arrayOf(a.std), arrayOf(one.std), { atol: 1e-12 });
     }
   });
 

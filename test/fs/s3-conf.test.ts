@@ -11,7 +11,7 @@ const conf = (entries: Record<string, string | boolean>) => ({ get: (k: string) 
 
 describe('quiver.s3.* settings', () => {
   it('mean the same to the data readers and to model persistence', () => {
-    for (const entries of [
+    for (const entries of <Record<string, string | boolean>[]>[
       { 'quiver.s3.endpoint': '', 'quiver.s3.region': '' },
       { 'quiver.s3.endpoint': 'http://127.0.0.1:9000', 'quiver.s3.forcePathStyle': 'TRUE', 'quiver.s3.region': 'eu-west-1' },
       { 'quiver.s3.forcePathStyle': false },

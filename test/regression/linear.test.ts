@@ -9,6 +9,7 @@ import { symmetricEigen } from '../../src/linalg/solvers.js';
 import type { Row } from '../../src/dataframe/rows.js';
 import { useSparkAndInline } from '../helpers/sessions.js';
 import { useTempDir } from '../helpers/temp-dir.js';
+import { expectClose } from '../helpers/close.js';
 
 const { spark, inline } = useSparkAndInline();
 const { freshDir } = useTempDir('quiver-linreg-');
@@ -28,11 +29,6 @@ function coefs(m: LinearRegressionModel): number[] {
   return [m.intercept, ...m.coefficients.values];
 }
 
-function expectClose(actual: number[], expected: number[], absTol: number, what = ''): void {
-  expect(actual.length, what).toBe(expected.length);
-  actual.forEach((a, i) => expect(Math.abs(a - expected[i]), `${what}[${i}] = ${a}, expected ${expected[i]}`).toBeLessThanOrEqual(absTol));
-}
-
 describe('LinearRegression: R reference values (Spark test suites)', () => {
   it('matches R lm/glm on the weighted data set with intercept (normal solver), summary included', async () => {
     // R: glm(b ~ ., data = df, weights = w) — LinearRegressionSuite "linear regression summary with
@@ -40,14 +36,14 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
     for (const sparse of [true, false]) {
       const df = spark().createDataFrame(weighted(undefined, sparse), { numPartitions: 2 });
       const model = await new LinearRegression({ weightCol: 'weight', solver: 'normal' }).fit(df);
-      expectClose(coefs(model), [18.08, 6.08, -0.6], 1e-4, 'intercept, coefficients');
+      expectClose(coefs(model), [18.08, 6.08, -0.6], { atol: 1e-4 }, 'intercept, coefficients');
       const s = model.summary;
       expect(s.objectiveHistory).toEqual([0]);
       expect(s.totalIterations).toBe(0);
-      expectClose(await s.devianceResiduals(), [-1.358, 1.920], 1e-3, 'devianceResiduals');
-      expectClose(await s.coefficientStandardErrors(), [5.556, 1.960, 9.608], 1e-3, 'std errors');
-      expectClose(await s.tValues(), [1.094, -0.306, 1.882], 1e-3, 'tValues');
-      expectClose(await s.pValues(), [0.471, 0.811, 0.311], 1e-3, 'pValues');
+      expectClose(await s.devianceResiduals(), [-1.358, 1.920], { atol: 1e-3 }, 'devianceResiduals');
+      expectClose(await s.coefficientStandardErrors(), [5.556, 1.960, 9.608], { atol: 1e-3 }, 'std errors');
+      expectClose(await s.tValues(), [1.094, -0.306, 1.882], { atol: 1e-3 }, 'tValues');
+      expectClose(await s.pValues(), [0.471, 0.811, 0.311], { atol: 1e-3 }, 'pValues');
       expect(await s.degreesOfFreedom()).toBe(1);
       expect(await s.numInstances()).toBe(4);
     }
@@ -57,12 +53,12 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
     // R: glm(b ~ . -1, data = df, weights = w); lm gives -3.727121, 3.009983.
     const df = spark().createDataFrame(weighted(), { numPartitions: 2 });
     const model = await new LinearRegression({ weightCol: 'weight', solver: 'normal', fitIntercept: false }).fit(df);
-    expectClose(coefs(model), [0, -3.727121, 3.009983], 1e-4);
+    expectClose(coefs(model), [0, -3.727121, 3.009983], { atol: 1e-4 });
     const s = model.summary;
-    expectClose(await s.devianceResiduals(), [-4.600, 2.344], 1e-3, 'devianceResiduals');
-    expectClose(await s.coefficientStandardErrors(), [2.9032, 0.6022], 1e-3, 'std errors');
-    expectClose(await s.tValues(), [-1.284, 4.998], 1e-3, 'tValues');
-    expectClose(await s.pValues(), [0.3279, 0.0378], 1e-3, 'pValues');
+    expectClose(await s.devianceResiduals(), [-4.600, 2.344], { atol: 1e-3 }, 'devianceResiduals');
+    expectClose(await s.coefficientStandardErrors(), [2.9032, 0.6022], { atol: 1e-3 }, 'std errors');
+    expectClose(await s.tValues(), [-1.284, 4.998], { atol: 1e-3 }, 'tValues');
+    expectClose(await s.pValues(), [0.3279, 0.0378], { atol: 1e-3 }, 'pValues');
   });
 
   it('matches glmnet ridge fits (alpha = 0) for every intercept/regParam/standardization combination', async () => {
@@ -80,7 +76,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
       for (const regParam of [0.0, 0.1, 1.0]) {
         for (const standardization of [false, true]) {
           const m = await new LinearRegression({ weightCol: 'weight', solver: 'normal', fitIntercept, regParam, standardization }).fit(df);
-          expectClose(coefs(m), expected[idx], 1e-4, `ridge #${idx}`);
+          expectClose(coefs(m), expected[idx], { atol: 1e-4 }, `ridge #${idx}`);
           idx++;
         }
       }
@@ -115,7 +111,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
             const m = await new LinearRegression({
               weightCol: 'weight', solver: 'normal', fitIntercept, regParam, standardization, elasticNetParam,
             }).fit(df);
-            expectClose(coefs(m), expected[idx], 1e-4, `elastic net #${idx}`);
+            expectClose(coefs(m), expected[idx], { atol: 1e-4 }, `elastic net #${idx}`);
             expect(m.summary.objectiveHistory.length).toBeGreaterThan(1);
             await expect(m.summary.coefficientStandardErrors()).rejects.toThrow(/No Std. Error of coefficients available/);
             idx++;
@@ -141,7 +137,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
           const m = await new LinearRegression({
             weightCol: 'weight', solver: 'normal', fitIntercept, regParam, elasticNetParam, standardization,
           }).fit(df);
-          expectClose(coefs(m), expected[idx], 1e-5, `constant feature #${idx}`);
+          expectClose(coefs(m), expected[idx], { atol: 1e-5 }, `constant feature #${idx}`);
           idx++;
         }
       }
@@ -154,13 +150,13 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
     const zero = spark().createDataFrame(weighted([0, 0, 0, 0]), { numPartitions: 2 });
     for (const solver of ['auto', 'l-bfgs', 'normal'] as const) {
       const noIntercept = await new LinearRegression({ weightCol: 'weight', solver, fitIntercept: false }).fit(df);
-      expectClose(coefs(noIntercept), [0, -9.221298, 3.394343], 1e-4, `${solver} without intercept`);
+      expectClose(coefs(noIntercept), [0, -9.221298, 3.394343], { atol: 1e-4 }, `${solver} without intercept`);
       const withIntercept = await new LinearRegression({ weightCol: 'weight', solver, predictionCol: 'myPrediction' }).fit(df);
-      expectClose(coefs(withIntercept), [17, 0, 0], 1e-4, `${solver} with intercept`);
+      expectClose(coefs(withIntercept), [17, 0, 0], { atol: 1e-4 }, `${solver} with intercept`);
       expect(withIntercept.summary.predictions.columns).toContain('myPrediction');
       for (const fitIntercept of [false, true]) {
         const m = await new LinearRegression({ weightCol: 'weight', solver, fitIntercept }).fit(zero);
-        expectClose(coefs(m), [0, 0, 0], 1e-4, `${solver} zero label`);
+        expectClose(coefs(m), [0, 0, 0], { atol: 1e-4 }, `${solver} zero label`);
       }
       // Ill-defined: no intercept, a regularized constant label.
       await expect(new LinearRegression({ solver, fitIntercept: false, regParam: 0.1 }).fit(df)).rejects.toThrow(/standard deviation of the label is zero/);
@@ -171,7 +167,7 @@ describe('LinearRegression: R reference values (Spark test suites)', () => {
     const df = spark().createDataFrame(weighted(), { numPartitions: 2 });
     for (const fitIntercept of [true, false]) {
       const m = await new LinearRegression({ weightCol: 'weight', solver: 'l-bfgs', fitIntercept }).fit(df);
-      expectClose(coefs(m), fitIntercept ? [18.08, 6.08, -0.6] : [0, -3.727121, 3.009983], 1e-4, `l-bfgs intercept=${fitIntercept}`);
+      expectClose(coefs(m), fitIntercept ? [18.08, 6.08, -0.6] : [0, -3.727121, 3.009983], { atol: 1e-4 }, `l-bfgs intercept=${fitIntercept}`);
       const h = m.summary.objectiveHistory;
       for (let i = 1; i < h.length; i++) expect(h[i]).toBeLessThanOrEqual(h[i - 1]);
       expect(m.summary.totalIterations).toBe(h.length - 1);
@@ -236,7 +232,7 @@ describe('LinearRegression: solvers, summary and invariants', () => {
     const normal = await new LinearRegression({ solver: 'normal' }).fit(df);
     const lbfgs = await new LinearRegression({ solver: 'l-bfgs', tol: 1e-10 }).fit(df);
     const scale = Math.max(...coefs(normal).map(Math.abs));
-    expectClose(coefs(lbfgs), coefs(normal), 1e-6 * scale * 100, 'l-bfgs vs normal');
+    expectClose(coefs(lbfgs), coefs(normal), { atol: 1e-6 * scale * 100 }, 'l-bfgs vs normal');
     // The direct computation: residuals of the fitted model, Spark's formulas.
     const preds = rows.map((r) => normal.predict(r.features as Vector));
     const ys = rows.map((r) => r.label as number);
@@ -256,7 +252,7 @@ describe('LinearRegression: solvers, summary and invariants', () => {
     expect(await s.numInstances()).toBe(n);
     expect(await s.degreesOfFreedom()).toBe(n - 5);
     const residuals = (await s.residuals.collect()).map((r) => r.residuals as number);
-    expectClose(residuals, res, 1e-9, 'residuals');
+    expectClose(residuals, res, { atol: 1e-9 }, 'residuals');
     // evaluate() on the training data gives the training metrics.
     expect(await normal.evaluate(df).r2()).toBeCloseTo(await s.r2(), 12);
   });
@@ -287,7 +283,7 @@ describe('LinearRegression: solvers, summary and invariants', () => {
       .fit(spark().createDataFrame(rows, { numPartitions: parts }));
     const ref = coefs(await fit(1));
     const scale = Math.max(...ref.map(Math.abs));
-    for (const parts of [2, 3, 7]) expectClose(coefs(await fit(parts)), ref, 1e-9 * scale, `${parts} partitions`);
+    for (const parts of [2, 3, 7]) expectClose(coefs(await fit(parts)), ref, { atol: 1e-9 * scale }, `${parts} partitions`);
   });
 
   it('fits Huber regression like scikit-learn HuberRegressor, robust to outliers', async () => {
@@ -314,7 +310,7 @@ describe('LinearRegression: solvers, summary and invariants', () => {
       });
       const fit = (sparse: boolean) => new LinearRegression({ solver: 'l-bfgs', regParam: 0.1 }).fit(spark().createDataFrame(
         rows.map((r) => ({ ...r, features: sparse ? r.features.toSparse() : r.features })), { numPartitions: 2 }));
-      expectClose(coefs(await fit(false)), coefs(await fit(true)), 1e-9, `d = ${d}`);
+      expectClose(coefs(await fit(false)), coefs(await fit(true)), { atol: 1e-9 }, `d = ${d}`);
     }
   });
 
