@@ -1,6 +1,6 @@
 // bench/linear: LogisticRegression, LinearRegression (normal and l-bfgs), PCA (k = 5) and
 // StandardScaler (fit + transform) on generated 1M × 20 data cached in local[2], each timed as the
-// median of 3 fits; scikit-learn (2 threads) on the same data in the same run when /usr/bin/python3
+// median of 3 fits; scikit-learn (2 threads) on the same data in the same run when the peers' Python (bench/peers.mjs)
 // has it, and mljs's ml-logistic-regression. Prints times, ratios and both sides' quality metrics.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import {
   Session, LogisticRegression, LinearRegression, PCA, StandardScaler,
 } from '../dist/index.js';
 import { print, round, timeMedian } from './common.mjs';
+import { peerPython } from './peers.mjs';
 
 const n = Number(process.env.ROWS ?? 1_000_000), d = 20, partitions = 8, runs = 3;
 const master = process.env.MASTER ?? 'local[2]';
@@ -151,15 +152,15 @@ print(json.dumps(out))
 `;
 
 function sklearn() {
-  const probe = spawnSync('/usr/bin/python3', ['-c', 'import sklearn, threadpoolctl'], { encoding: 'utf8' });
-  if (probe.status !== 0) return { skipped: '/usr/bin/python3 has no scikit-learn' };
+  const probe = spawnSync(peerPython, ['-c', 'import sklearn, threadpoolctl'], { encoding: 'utf8' });
+  if (probe.status !== 0) return { skipped: `${peerPython} has no scikit-learn (npm run bench:setup installs it)` };
   const dir = mkdtempSync(join(tmpdir(), 'quiver-bench-'));
   try {
     writeFileSync(join(dir, 'X.bin'), new Uint8Array(X.buffer));
     writeFileSync(join(dir, 'ycls.bin'), new Uint8Array(yCls.buffer));
     writeFileSync(join(dir, 'yreg.bin'), new Uint8Array(yReg.buffer));
     const env = { ...process.env, OMP_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '2', MKL_NUM_THREADS: '2' };
-    const r = spawnSync('/usr/bin/python3', ['-c', SKLEARN, dir, String(d), String(n), String(runs)], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
+    const r = spawnSync(peerPython, ['-c', SKLEARN, dir, String(d), String(n), String(runs)], { encoding: 'utf8', env, maxBuffer: 1 << 24 });
     if (r.status !== 0) return { failed: r.stderr.slice(-2000) };
     return JSON.parse(r.stdout);
   } finally {

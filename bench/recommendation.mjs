@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { makeData, RecordBatch, Schema, Field, Float64, Int32, Struct, Table } from 'apache-arrow';
 import { Session, ALS } from '../dist/index.js';
 import { print, round, timeMedian } from './common.mjs';
+import { peerPython } from './peers.mjs';
 
 const numRatings = Number(process.env.RATINGS ?? 1_000_000), numUsers = 50_000, numItems = 10_000, trueRank = 10, noise = 0.1;
 const rank = 10, maxIter = 10, regParam = 0.1, partitions = Number(process.env.PARTITIONS ?? 4), runs = 3;
@@ -141,7 +142,7 @@ function numpy(initialUsers) {
     for (const [suffix, arr] of parts) {
       writeFileSync(`${base}.${suffix}`, Buffer.from(arr.buffer, arr.byteOffset, arr.byteLength));
     }
-    const r = spawnSync('/usr/bin/python3', ['-c', NUMPY, base, String(numUsers), String(numItems), String(rank), String(maxIter), String(regParam), String(runs)], {
+    const r = spawnSync(peerPython, ['-c', NUMPY, base, String(numUsers), String(numItems), String(rank), String(maxIter), String(regParam), String(runs)], {
       encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, OMP_NUM_THREADS: '2', OPENBLAS_NUM_THREADS: '2' },
     });
     if (r.status !== 0) return { error: (r.stderr || r.error?.message || 'failed').trim().split('\n').slice(-3).join(' ') };

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
 const here = new URL('.', import.meta.url).pathname;
-const available = readdirSync(here).filter((f) => f.endsWith('.mjs') && !['run.mjs', 'common.mjs'].includes(f)).map((f) => f.slice(0, -4));
+const available = readdirSync(here).filter((f) => f.endsWith('.mjs') && !['run.mjs', 'common.mjs', 'peers.mjs'].includes(f)).map((f) => f.slice(0, -4));
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : available;
 for (const name of wanted) {
   if (!available.includes(name)) { console.error(`unknown benchmark '${name}'; available: ${available.join(', ')}`); process.exit(2); }

@@ -1,7 +1,7 @@
 // bench/trees: GBTClassifier (100 trees, depth 5) and RandomForestClassifier (100 trees, depth 10)
 // on 200,000 rows × 20 features (a nonlinear function of the first 12 plus noise; 8 pure-noise
 // features), scored on 50,000 held-out rows from the same model. In the same run: XGBoost (hist),
-// scikit-learn's HistGradientBoostingClassifier and RandomForestClassifier through /usr/bin/python3,
+// scikit-learn's HistGradientBoostingClassifier and RandomForestClassifier through the peers' Python (bench/peers.mjs),
 // and ml-random-forest on a row cap it can finish. Median of RUNS (3) wall-clock fits each.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,6 +11,7 @@ import { makeData, RecordBatch, Schema, Field, FixedSizeList, Float64, Struct, T
 import { RandomForestClassifier as MlRandomForest } from 'ml-random-forest';
 import { GBTClassifier, RandomForestClassifier, Session } from '../dist/index.js';
 import { print, round, timeMedian } from './common.mjs';
+import { peerPython } from './peers.mjs';
 
 const n = Number(process.env.ROWS ?? 200_000), nTest = 50_000, d = 20;
 const runs = Number(process.env.RUNS ?? 3);
@@ -101,7 +102,7 @@ function python() {
     const bytes = (a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
     writeFileSync(join(dir, 'Xtr'), bytes(train.X)); writeFileSync(join(dir, 'ytr'), bytes(train.y));
     writeFileSync(join(dir, 'Xte'), bytes(test.X)); writeFileSync(join(dir, 'yte'), bytes(test.y));
-    const r = spawnSync('/usr/bin/python3', ['-c', PYTHON, dir, String(d), String(runs), String(threads)], {
+    const r = spawnSync(peerPython, ['-c', PYTHON, dir, String(d), String(runs), String(threads)], {
       encoding: 'utf8', maxBuffer: 1 << 24, env: { ...process.env, OMP_NUM_THREADS: String(threads) },
     });
     if (r.error || r.status !== 0) return { error: (r.error?.message ?? r.stderr).trim().split('\n').slice(-3).join(' ') };
