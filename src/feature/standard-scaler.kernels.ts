@@ -113,10 +113,14 @@ export const STANDARD_SCALER = registerMapper<ScalerParams>('feature.standardSca
   }
   for (let r = 0; r < n; r++) {
     if (valid && !valid[r]) { out.fill(0, r * d, (r + 1) * d); continue; }
-    const base = r * d;
-    if (shift && scale) for (let j = 0; j < d; j++) out[base + j] = (out[base + j] - shift[j]) * scale[j];
-    else if (shift) for (let j = 0; j < d; j++) out[base + j] -= shift[j];
-    else if (scale) for (let j = 0; j < d; j++) out[base + j] *= scale[j];
+    scaleInPlace(out, r * d, d, shift, scale);
   }
   return { columns: [denseVectorData(d, out, valid, n)] };
 });
+
+/** One row of d values at `base`, centred (shift) and scaled (scale) in place: the model's formula. */
+export function scaleInPlace(out: Float64Array, base: number, d: number, shift: Float64Array | null, scale: Float64Array | null): void {
+  if (shift && scale) for (let j = 0; j < d; j++) out[base + j] = (out[base + j] - shift[j]) * scale[j];
+  else if (shift) for (let j = 0; j < d; j++) out[base + j] -= shift[j];
+  else if (scale) for (let j = 0; j < d; j++) out[base + j] *= scale[j];
+}

@@ -13,7 +13,8 @@ import { dataTable, loadStage, registerStage, vectorColumn, type LoadOptions } f
 import { zeroMoments } from '../stat/summary.kernels.js';
 import { attributeGroupMetadata, vectorSizeOf } from './attributes.js';
 import { requireAbsent, requireVectorColumn } from './shared.js';
-import { mergeSized, SPARSE_MOMENTS, STANDARD_SCALER, type ScalerParams } from './standard-scaler.kernels.js';
+import { mergeSized, scaleInPlace, SPARSE_MOMENTS, STANDARD_SCALER, type ScalerParams } from './standard-scaler.kernels.js';
+import type { RowStep } from '../pipeline/row-scorer.js';
 
 const scalerParams = {
   inputCol,
@@ -72,11 +73,41 @@ export class StandardScalerModel extends withParams(Model, scalerParams) {
       column: input.name,
       sparse: input.type.kind === 'vector' && input.type.encoding === 'sparse',
       size: this.numFeatures,
-      shift: this.getWithMean() ? this.mean.values.slice() : null,
-      scale: this.getWithStd() ? this.std.values.map((s) => (s === 0 ? 0 : 1 / s)) : null,
+      ...this.shiftAndScale(),
     };
     const field = outputField(this.getOutputCol(), input, this.numFeatures, this.getWithMean());
     return df.withMappedColumns(STANDARD_SCALER, params, [field]);
+  }
+
+  /**
+   * One row at a time (PipelineModel.rowScorer), dense input or output: into one buffer. A sparse
+   * input without withMean (which transform keeps sparse) is not compiled.
+   */
+  compileRow(schema: StructType): RowStep {
+    const field = this.transformSchema(schema).field(this.getOutputCol());
+    if (!(field.type.kind === 'vector' && field.type.encoding === 'dense')) {
+      throw new Error(`${this.uid}: rowScorer scales dense vectors only; column '${this.getInputCol()}' stays sparse without withMean`);
+    }
+    const d = this.numFeatures, { shift, scale } = this.shiftAndScale();
+    const input = this.getInputCol(), name = field.name;
+    const out = new Float64Array(d), vector = new DenseVector(out);
+    return (row) => {
+      const v = row[input] as { size: number; values: Float64Array; indices?: Int32Array } | null | undefined;
+      if (v === null || v === undefined) { row[name] = null; return true; }
+      if (v.size !== d) throw new Error(`${this.uid}: column '${input}' holds a vector of size ${v.size} but the model was fitted on vectors of size ${d}`);
+      if (v.indices === undefined) out.set(v.values);
+      else { out.fill(0); for (let e = 0; e < v.indices.length; e++) out[v.indices[e]] = v.values[e]; }
+      scaleInPlace(out, 0, d, shift, scale);
+      row[name] = vector;
+      return true;
+    };
+  }
+
+  private shiftAndScale(): Pick<ScalerParams, 'shift' | 'scale'> {
+    return {
+      shift: this.getWithMean() ? this.mean.values.slice() : null,
+      scale: this.getWithStd() ? this.std.values.map((s) => (s === 0 ? 0 : 1 / s)) : null,
+    };
   }
 
   override copy(extra: ParamMap = ParamMap.empty()): this {

@@ -145,3 +145,48 @@ function assembleSparse(inputs: Input[], m: number, rowAt: (k: number) => number
   }
   return sparseVectorData(sizes, offsets, indices.slice(0, e), values.slice(0, e), null);
 }
+
+/**
+ * One row's assembly into `out` (dense output; the sizes of `inputs` are known), with the mapper's
+ * rules: a null input is invalid (as is NaN in a double column); 'error' throws Spark's message,
+ * 'skip' returns false, 'keep' writes NaN. Values of a row object: numbers, bigints (long),
+ * booleans, DenseVector/SparseVector, or null.
+ */
+export function assembleRowInto(row: Readonly<Record<string, unknown>>, inputs: readonly AssemblerInput[], handleInvalid: AssemblerParams['handleInvalid'], out: Float64Array): boolean {
+  let pos = 0;
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i];
+    const v = row[input.name];
+    if (input.kind === 'dense' || input.kind === 'sparse') {
+      if (v === null || v === undefined) {
+        if (handleInvalid !== 'keep') return invalidRow(handleInvalid, 'null', input.name);
+        out.fill(NaN, pos, pos + input.size);
+      } else {
+        const vec = v as { size: number; values: Float64Array; indices?: Int32Array };
+        if (vec.size !== input.size) throw sizeMismatch(input, vec.size);
+        if (vec.indices === undefined) out.set(vec.values, pos);
+        else {
+          out.fill(0, pos, pos + input.size);
+          for (let e = 0; e < vec.indices.length; e++) out[pos + vec.indices[e]] = vec.values[e];
+        }
+      }
+      pos += input.size;
+      continue;
+    }
+    let x: number;
+    if (v === null || v === undefined) {
+      if (handleInvalid !== 'keep') return invalidRow(handleInvalid, 'null', input.name);
+      x = NaN;
+    } else {
+      x = typeof v === 'boolean' ? (v ? 1 : 0) : Number(v);
+      if (input.kind === 'double' && x !== x && handleInvalid !== 'keep') return invalidRow(handleInvalid, 'nan', input.name);
+    }
+    out[pos++] = x;
+  }
+  return true;
+}
+
+function invalidRow(handleInvalid: 'error' | 'skip', what: 'null' | 'nan', column: string): false {
+  if (handleInvalid === 'skip') return false;
+  throw new Error(`${what === 'null' ? NULL_ERROR : NAN_ERROR} (input column '${column}')`);
+}

@@ -18,7 +18,9 @@ import { Transformer } from '../pipeline/stage.js';
 import { loadStage, registerStage, type LoadOptions } from '../persistence/index.js';
 import { attributeGroupMetadata, attributeGroupOf, attributeOf, vectorSizeOf, type Attribute } from './attributes.js';
 import { catalogString, columnKind, requireAbsent } from './shared.js';
-import { VECTOR_ASSEMBLER, type AssemblerInput, type AssemblerParams } from './vector-assembler.kernels.js';
+import { assembleRowInto, VECTOR_ASSEMBLER, type AssemblerInput, type AssemblerParams } from './vector-assembler.kernels.js';
+import { DenseVector } from '../linalg/vectors.js';
+import type { RowStep } from '../pipeline/row-scorer.js';
 
 const HANDLE_INVALID_DOC =
   "Param for how to handle invalid data (NULL and NaN values). Options are 'skip' (filter out rows with invalid " +
@@ -54,6 +56,23 @@ export class VectorAssembler extends withParams(Transformer, {
   protected transformImpl(df: DataFrame): DataFrame {
     const { field, params } = this.plan(df.schema, true);
     return df.withMappedColumns(VECTOR_ASSEMBLER, params, [field]);
+  }
+
+  /** One row at a time (PipelineModel.rowScorer): into one buffer, as transform's dense output. */
+  compileRow(schema: StructType): RowStep {
+    const { field, params } = this.plan(schema, true);
+    if (!params.dense) {
+      throw new Error(`${this.uid}: rowScorer needs every input's vector size and a dense output ` +
+        `(add VectorSizeHint for columns of unknown size); column '${field.name}' would be sparse`);
+    }
+    const out = new Float64Array(vectorSizeOf(field)!);
+    const vector = new DenseVector(out);
+    const name = field.name, { inputs, handleInvalid } = params;
+    return (row) => {
+      if (!assembleRowInto(row, inputs, handleInvalid, out)) return false;
+      row[name] = vector;
+      return true;
+    };
   }
 
   /** The output field (type, attributes) and the mapper's parameters for an input schema. */

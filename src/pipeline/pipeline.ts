@@ -8,6 +8,7 @@ import { Param } from './param.js';
 import { ParamMap } from './params-map.js';
 import { ParamSpec, type ParamValues } from './params.js';
 import { Estimator, Model, PipelineStage, Transformer } from './stage.js';
+import { compileRowScorer, type RowScorer } from './row-scorer.js';
 
 const isStageArray = (v: unknown): v is readonly PipelineStage[] =>
   Array.isArray(v) && v.every((s) => s instanceof PipelineStage);
@@ -124,6 +125,15 @@ export class PipelineModel extends Model<PipelineModel> {
 
   transformSchema(schema: StructType): StructType {
     return this.stages.reduce((current, stage) => stage.transformSchema(current), schema);
+  }
+
+  /**
+   * A scorer of single rows (plain objects with the columns of `schema`) that builds no
+   * DataFrame: compiled once, it gives what `transform` gives, bit for bit, without allocating
+   * per row (see row-scorer.ts).
+   */
+  rowScorer(schema: StructType): RowScorer {
+    return compileRowScorer(this.stages, schema);
   }
 
   protected transformImpl(df: DataFrame): DataFrame {

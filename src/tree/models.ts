@@ -13,9 +13,10 @@ import { ParamMap } from '../pipeline/params-map.js';
 import { constructWithUid } from '../pipeline/params.js';
 import { Model } from '../pipeline/stage.js';
 import { optionalColumn } from '../pipeline/shared-params.js';
+import type { RowStep } from '../pipeline/row-scorer.js';
 import { featureImportances, type TreeNodes } from './nodes.js';
 import {
-  classOf, leafOf, packForest, probabilityInPlace, rawInto, regressionOf, TREE_PREDICT,
+  classifyInto, classOf, leafOf, packForest, probabilityInPlace, rawInto, regressionOf, TREE_PREDICT,
   type EnsembleKind, type PackedForest, type PredictParams,
 } from './predict.kernels.js';
 
@@ -122,19 +123,65 @@ export abstract class TreeModelCore extends Model {
     const engine = df.engine;
     let b = this.#broadcasts.get(engine);
     if (!b) { b = engine.broadcast(this.packed); this.#broadcasts.set(engine, b); }
-    const type = df.schema.field(str(this, 'featuresCol')).type;
+    return df.withMappedColumns(TREE_PREDICT, { forest: b.ref, ...this.predictOutputs(df.schema) }, fields);
+  }
+
+  /** What transform computes for an input schema: which columns, the thresholds. */
+  private predictOutputs(schema: StructType): Omit<PredictParams, 'forest'> {
+    const type = schema.field(str(this, 'featuresCol')).type;
     const thresholds = this.hasParam('thresholds') && this.isDefined(this.getParam('thresholds')) ? [...this.getOrDefault(this.getParam('thresholds') as Param<readonly number[]>)] : null;
     const varianceCol = this.hasParam('varianceCol') ? optionalColumn(this, this.getParam('varianceCol') as Param<string>) : undefined;
-    const params: PredictParams = {
-      forest: b.ref, features: str(this, 'featuresCol'), featureKind: type.kind === 'vector' ? type.encoding : 'dense',
+    if (thresholds && thresholds.length !== this.#numClasses) {
+      throw new Error(`${this.uid}: thresholds has length ${thresholds.length} but the model has ${this.#numClasses} classes`);
+    }
+    return {
+      features: str(this, 'featuresCol'), featureKind: type.kind === 'vector' ? type.encoding : 'dense',
       raw: this.isClassifier && !!str(this, 'rawPredictionCol'), probability: this.isClassifier && !!str(this, 'probabilityCol'),
       prediction: !!str(this, 'predictionCol'), leaf: !!str(this, 'leafCol'), variance: !this.isClassifier && !!varianceCol,
       thresholds,
     };
-    if (thresholds && thresholds.length !== this.#numClasses) {
-      throw new Error(`${this.uid}: thresholds has length ${thresholds.length} but the model has ${this.#numClasses} classes`);
-    }
-    return df.withMappedColumns(TREE_PREDICT, params, fields);
+  }
+
+  /**
+   * One row at a time (PipelineModel.rowScorer): the columns transform adds, from the same
+   * functions, into buffers compiled once (a row's vectors are reused by the next row).
+   */
+  compileRow(schema: StructType): RowStep {
+    this.transformSchema(schema);
+    const p = this.predictOutputs(schema);
+    const f = this.packed, K = f.numClasses, T = f.numTrees, d = f.numFeatures;
+    const classifier = this.isClassifier;
+    const raw = p.raw ? new Float64Array(K) : null, prob = p.probability ? new Float64Array(K) : null;
+    const rawVector = raw && new DenseVector(raw), probVector = prob && new DenseVector(prob);
+    const leaves = p.leaf && this.isEnsemble ? new Float64Array(T) : null, leafVector = leaves && new DenseVector(leaves);
+    const tmp = new Float64Array(K), dense = new Float64Array(d);
+    const cols = {
+      raw: str(this, 'rawPredictionCol'), probability: str(this, 'probabilityCol'), prediction: str(this, 'predictionCol'), leaf: str(this, 'leafCol'),
+      variance: this.hasParam('varianceCol') ? optionalColumn(this, this.getParam('varianceCol') as Param<string>) ?? '' : '',
+    };
+    return (row) => {
+      const v = row[p.features] as { size: number; values: Float64Array; indices?: Int32Array } | null | undefined;
+      if (v === null || v === undefined) throw new Error(`${this.uid}: column '${p.features}' holds a null features vector`);
+      if (v.size !== d) throw new Error(`${this.uid}: column '${p.features}' holds a vector of size ${v.size} but the model expects ${d} features`);
+      let values = v.values;
+      if (v.indices !== undefined) { dense.fill(0); for (let e = 0; e < v.indices.length; e++) dense[v.indices[e]] = v.values[e]; values = dense; }
+      if (classifier) {
+        if (raw || prob || p.prediction) {
+          const c = classifyInto(f, values, 0, p.thresholds, tmp, raw, prob, 0, p.prediction);
+          if (raw) row[cols.raw] = rawVector;
+          if (prob) row[cols.probability] = probVector;
+          if (p.prediction) row[cols.prediction] = c;
+        }
+      } else {
+        if (p.prediction) row[cols.prediction] = regressionOf(f, values, 0);
+        if (p.variance) row[cols.variance] = f.impurity[leafOf(f, 0, values, 0)];
+      }
+      if (p.leaf) {
+        if (leaves) { for (let t = 0; t < T; t++) leaves[t] = f.leafIndex[leafOf(f, t, values, 0)]; row[cols.leaf] = leafVector; }
+        else row[cols.leaf] = f.leafIndex[leafOf(f, 0, values, 0)];
+      }
+      return true;
+    };
   }
 
   /** Spark's predictLeaf: the pre-order leaf index per tree. */

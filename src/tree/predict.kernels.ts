@@ -155,6 +155,20 @@ export function classOf(values: Float64Array, thresholds: readonly number[] | nu
   return best;
 }
 
+/**
+ * A classifier's outputs for one row, in Spark's order: the raw prediction into `tmp` (copied to
+ * `raws` at `at`), then probabilities in place (copied to `probs`), then the predicted class
+ * (NaN unless `withPrediction`). The DataFrame mapper and the row scorer both score with it.
+ */
+export function classifyInto(f: PackedForest, values: ArrayLike<number>, o: number, thresholds: readonly number[] | null, tmp: Float64Array,
+  raws: Float64Array | null, probs: Float64Array | null, at: number, withPrediction: boolean): number {
+  rawInto(f, values, o, tmp);
+  if (raws) raws.set(tmp, at);
+  if (probs || (withPrediction && thresholds)) probabilityInPlace(f, tmp);
+  if (probs) probs.set(tmp, at);
+  return withPrediction ? classOf(tmp, thresholds) : NaN;
+}
+
 /** A regressor's prediction. */
 export function regressionOf(f: PackedForest, values: ArrayLike<number>, offset: number): number {
   switch (f.kind) {
@@ -217,11 +231,8 @@ export const TREE_PREDICT = registerMapper<PredictParams>('tree.predict', (batch
     const o = row(i);
     if (classifier) {
       if (raws || probs || preds) {
-        rawInto(f, values, o, tmp);
-        if (raws) raws.set(tmp, i * K);
-        if (probs || (preds && p.thresholds)) probabilityInPlace(f, tmp);
-        if (probs) probs.set(tmp, i * K);
-        if (preds) preds[i] = classOf(tmp, p.thresholds);
+        const c = classifyInto(f, values, o, p.thresholds, tmp, raws, probs, i * K, preds !== null);
+        if (preds) preds[i] = c;
       }
     } else {
       if (preds) preds[i] = regressionOf(f, values, o);
