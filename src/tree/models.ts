@@ -199,7 +199,8 @@ export function treeOptions(stage: Params): import('./forest.js').TreeOptions {
     minInfoGain: get<number>('minInfoGain'),
     maxMemoryInMB: get<number>('maxMemoryInMB'),
     seed: get<number>('seed'),
-    categorical: get<Readonly<Record<string, number>>>('categoricalFeatures'),
+    categorical: stage.hasParam('categoricalFeatures') && stage.isSet(stage.getParam('categoricalFeatures'))
+      ? get<Readonly<Record<string, number>>>('categoricalFeatures') : {},
   };
 }
 
