@@ -109,16 +109,17 @@ const EXACT: Tolerance = { rel: 0 };
 /** The tree (tree_nodes) of the model Spark loaded last (`loaded`, oracle.py). */
 const sparkLoadedTree = (): Promise<FlatNode[]> => spark().run<FlatNode[]>(`result = tree_nodes(loaded)`);
 
-// Seeds: safe_seed (oracle.py) makes Spark's seed default 7, and Quiver's estimators get seed 7:
-// PySpark's own default, hash(class name), is a 64-bit value Quiver cannot load yet.
+// Seeds: PySpark's default seed is hash(class name), a 64-bit value (random per Python process);
+// every Spark-saved tree model below carries it in defaultParamMap, the ensembles also as their
+// seed, and Quiver loads it exactly (expectSameParamValues compares it digit for digit).
 // KMeans is not here: Spark 4's KMeansModel has maxBlockSizeInMB, which Quiver's KMeans lacks, so
 // Quiver refuses Spark's saved KMeans (a gap stated in the README).
 describe('DecisionTree', () => {
   it('classifier (maxBins 32, 300 rows: exact quantile splits): the same tree, loaded either way', async () => {
     const fromSpark = await sparkSavesQuiverLoads(
-      `stage = safe_seed(DecisionTreeClassifier(maxDepth=4, maxBins=32, minInstancesPerNode=2, seed=7)).fit(T)`,
+      `stage = DecisionTreeClassifier(maxDepth=4, maxBins=32, minInstancesPerNode=2, seed=7).fit(T)`,
       DecisionTreeClassificationModel, CLASSIFIED, SCORES);
-    const nodes = await spark().run<FlatNode[]>(`result = tree_nodes(safe_seed(DecisionTreeClassifier(maxDepth=4, maxBins=32, minInstancesPerNode=2, seed=7)).fit(T))`);
+    const nodes = await spark().run<FlatNode[]>(`result = tree_nodes(DecisionTreeClassifier(maxDepth=4, maxBins=32, minInstancesPerNode=2, seed=7).fit(T))`);
     const ours = await new DecisionTreeClassifier({ maxDepth: 4, maxBins: 32, minInstancesPerNode: 2, seed: 7 }).fit(await table());
     expectSameTree(quiverTreeNodes(ours.rootNode), nodes, TREE, 'classification tree');
     expectSameTree(quiverTreeNodes(fromSpark.rootNode), nodes, TREE, 'loaded classification tree');
@@ -129,9 +130,9 @@ describe('DecisionTree', () => {
 
   it('regressor (weights): the same tree, loaded either way', async () => {
     const fromSpark = await sparkSavesQuiverLoads(
-      `stage = safe_seed(DecisionTreeRegressor(labelCol='y', weightCol='w', maxDepth=4, maxBins=32, seed=7)).fit(T)`,
+      `stage = DecisionTreeRegressor(labelCol='y', weightCol='w', maxDepth=4, maxBins=32, seed=7).fit(T)`,
       DecisionTreeRegressionModel, ['prediction'], SCORES);
-    const nodes = await spark().run<FlatNode[]>(`result = tree_nodes(safe_seed(DecisionTreeRegressor(labelCol='y', weightCol='w', maxDepth=4, maxBins=32, seed=7)).fit(T))`);
+    const nodes = await spark().run<FlatNode[]>(`result = tree_nodes(DecisionTreeRegressor(labelCol='y', weightCol='w', maxDepth=4, maxBins=32, seed=7).fit(T))`);
     const ours = await new DecisionTreeRegressor({ labelCol: 'y', weightCol: 'w', maxDepth: 4, maxBins: 32, seed: 7 }).fit(await table());
     expectSameTree(quiverTreeNodes(ours.rootNode), nodes, TREE, 'regression tree');
     expectSameTree(quiverTreeNodes(fromSpark.rootNode), nodes, TREE, 'loaded regression tree');
@@ -143,14 +144,17 @@ describe('DecisionTree', () => {
 
 describe('ensembles: Spark saves → Quiver loads', () => {
   const cases = [
-    ['RandomForestClassifier', `safe_seed(RandomForestClassifier(numTrees=5, maxDepth=4, seed=7)).fit(T)`, RandomForestClassificationModel, CLASSIFIED],
-    ['RandomForestRegressor', `safe_seed(RandomForestRegressor(labelCol='y', numTrees=5, maxDepth=4, seed=7)).fit(T)`, RandomForestRegressionModel, ['prediction']],
-    ['GBTClassifier', `safe_seed(GBTClassifier(maxIter=5, maxDepth=3, seed=7)).fit(T)`, GBTClassificationModel, CLASSIFIED],
-    ['GBTRegressor', `safe_seed(GBTRegressor(labelCol='y', maxIter=5, maxDepth=3, seed=7)).fit(T)`, GBTRegressionModel, ['prediction']],
+    ['RandomForestClassifier', `RandomForestClassifier(numTrees=5, maxDepth=4).fit(T)`, RandomForestClassificationModel, CLASSIFIED],
+    ['RandomForestRegressor', `RandomForestRegressor(labelCol='y', numTrees=5, maxDepth=4).fit(T)`, RandomForestRegressionModel, ['prediction']],
+    ['GBTClassifier', `GBTClassifier(maxIter=5, maxDepth=3).fit(T)`, GBTClassificationModel, CLASSIFIED],
+    // PySpark's default seed is random per process (it may happen to be a safe integer): one
+    // 64-bit seed set explicitly, so that one case always has it in paramMap.
+    ['GBTRegressor', `GBTRegressor(labelCol='y', maxIter=5, maxDepth=3, seed=-6494758227775224237).fit(T)`, GBTRegressionModel, ['prediction']],
   ] as const;
   for (const [name, python, cls, columns] of cases) {
     it(name, async () => {
-      await sparkSavesQuiverLoads(`stage = ${python}`, cls as never, [...columns], SCORES);
+      const ours = await sparkSavesQuiverLoads(`stage = ${python}`, cls as never, [...columns], SCORES) as unknown as { getSeed(): unknown };
+      if (name === 'GBTRegressor') expect(ours.getSeed()).toBe(-6494758227775224237n); // exact, not rounded to a double
     });
   }
 });
@@ -163,7 +167,8 @@ describe('ensembles: Quiver saves → Spark loads (same predictions, same trees 
     ['RandomForestClassifier', async () => new RandomForestClassifier({ numTrees: 5, maxDepth: 4, seed: 7 }).fit(await table()), CLASSIFIED],
     ['RandomForestRegressor', async () => new RandomForestRegressor({ labelCol: 'y', numTrees: 5, maxDepth: 4, seed: 7 }).fit(await table()), ['prediction']],
     ['GBTClassifier', async () => new GBTClassifier({ maxIter: 5, maxDepth: 3, seed: 7 }).fit(await table()), CLASSIFIED],
-    ['GBTRegressor', async () => new GBTRegressor({ labelCol: 'y', maxIter: 5, maxDepth: 3, seed: 7 }).fit(await table()), ['prediction']],
+    // A 64-bit seed (as PySpark's defaults are) goes to Spark digit for digit.
+    ['GBTRegressor', async () => new GBTRegressor({ labelCol: 'y', maxIter: 5, maxDepth: 3, seed: -6494758227775224237n }).fit(await table()), ['prediction']],
   ];
   for (const [name, fit, columns] of cases) {
     it(name, async () => {

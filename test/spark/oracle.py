@@ -82,12 +82,3 @@ def loaded_by_spark(class_name, path, df, columns):
     globals()["loaded"] = stage
     return {"uid": stage.uid, "params": param_values(stage), "rows": scored(stage, df, columns) if columns else []}
 
-
-def safe_seed(estimator):
-    """The estimator with its seed default replaced by 7 (Quiver's models must use the same).
-
-    PySpark's default seed is hash(class name), a 64-bit value; Quiver's long params are JS numbers
-    (safe integers only) and cannot load it yet, so without this a PySpark-saved tree model with the
-    default seed fails to load in Quiver (a known gap, stated in the README)."""
-    estimator._setDefault(seed=7)
-    return estimator
