@@ -10,9 +10,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
   DecisionTreeClassificationModel, DecisionTreeClassifier, DecisionTreeRegressionModel, DecisionTreeRegressor,
-  GBTClassificationModel, GBTClassifier, GBTRegressionModel, GBTRegressor, LinearRegression, LinearRegressionModel,
+  GBTClassificationModel, GBTClassifier, KMeans, KMeansModel, GBTRegressionModel, GBTRegressor, LinearRegression, LinearRegressionModel,
   LogisticRegression, LogisticRegressionModel, RandomForestClassificationModel, RandomForestClassifier,
-  RandomForestRegressionModel, RandomForestRegressor, StringIndexer, VectorAssembler, type DataFrame, type TreeNode,
+  RandomForestRegressionModel, RandomForestRegressor, StringIndexer, VectorAssembler, type DataFrame, type DenseVector, type TreeNode,
 } from '../../src/index.js';
 import { useSession } from '../helpers/sessions.js';
 import {
@@ -112,8 +112,6 @@ const sparkLoadedTree = (): Promise<FlatNode[]> => spark().run<FlatNode[]>(`resu
 // Seeds: PySpark's default seed is hash(class name), a 64-bit value (random per Python process);
 // every Spark-saved tree model below carries it in defaultParamMap, the ensembles also as their
 // seed, and Quiver loads it exactly (expectSameParamValues compares it digit for digit).
-// KMeans is not here: Spark 4's KMeansModel has maxBlockSizeInMB, which Quiver's KMeans lacks, so
-// Quiver refuses Spark's saved KMeans (a gap stated in the README).
 describe('DecisionTree', () => {
   it('classifier (maxBins 32, 300 rows: exact quantile splits): the same tree, loaded either way', async () => {
     const fromSpark = await sparkSavesQuiverLoads(
@@ -180,4 +178,40 @@ describe('ensembles: Quiver saves → Spark loads (same predictions, same trees 
       ours.trees.forEach((tree, i) => expectSameTree(theirs.trees[i]!, quiverTreeNodes(tree.rootNode), EXACT, `${name} tree ${i} Spark loaded`));
     });
   }
+});
+
+describe('KMeans', () => {
+  const centersOf = (m: KMeansModel): number[][] => m.clusterCenters().map((c) => Array.from(c.toArray()));
+
+  it('Spark saves → Quiver loads (solver, maxBlockSizeInMB and all): the same centers and predictions', async () => {
+    const fromSpark = await sparkSavesQuiverLoads(`stage = KMeans(k=3, seed=1, maxIter=30).fit(T)`, KMeansModel, ['prediction'], { rel: 0 });
+    const centers = await spark().run<number[][]>(`result = [c.tolist() for c in stage.clusterCenters()]`);
+    expect(centersOf(fromSpark)).toEqual(centers); // the doubles Spark wrote
+  });
+
+  it('Quiver saves → Spark loads: the same centers and predictions', async () => {
+    const ours = await new KMeans({ k: 3, seed: 5, maxIter: 30 }).fit(await table());
+    await quiverSavesSparkLoads(ours, ['prediction'], { rel: 0 });
+    expect(await spark().run<number[][]>(`result = [c.tolist() for c in loaded.clusterCenters()]`)).toEqual(centersOf(ours));
+  });
+
+  // pyspark.ml's KMeans has no initial model; Spark's Lloyd iterations (which ml.KMeans runs, solver
+  // 'row') are reachable with one through pyspark.mllib's KMeans.train(initialModel=...). Both start
+  // from the features of rows 0, 1, 2 and stop when no center moves more than tol (or at maxIter).
+  it('fit parity from the same initial centers (Spark\'s mllib KMeans.train with initialModel)', async () => {
+    const df = await table();
+    const first = (await df.orderBy('id').limit(3).select('features').collect()).map((r) => r.features as DenseVector);
+    const ours = await new KMeans({ k: 3, maxIter: 50, tol: 1e-4 }).setInitialModel(new KMeansModel(first)).fit(df);
+    const theirs = await spark().run<{ centers: number[][] }>(`
+from pyspark.mllib.clustering import KMeans as MLlibKMeans, KMeansModel as MLlibKMeansModel
+from pyspark.mllib.linalg import Vectors as MLlibVectors
+rows = T.orderBy('id').select('features').rdd.map(lambda r: MLlibVectors.fromML(r.features)).cache()
+init = MLlibKMeansModel([MLlibVectors.fromML(r.features) for r in T.orderBy('id').limit(3).collect()])
+m = MLlibKMeans.train(rows, 3, maxIterations=50, epsilon=1e-4, initialModel=init)
+result = {'centers': [c.tolist() for c in m.clusterCenters]}`);
+    // The same assignments every iteration; only the order of the sums of 300 rows differs: 1e-12 relative.
+    expectClose(centersOf(ours).flat(), theirs.centers.flat(), { rel: 1e-12 }, 'centers');
+    expect(ours.summary.numIter, 'Lloyd iterations run (the parity is about them, not the start)').toBeGreaterThan(2);
+    measured('KMeans', `fit parity from the same initial model (centers, ${ours.summary.numIter} iterations)`, maxAbsDiff(centersOf(ours).flat(), theirs.centers.flat()));
+  });
 });
