@@ -202,13 +202,14 @@ describe('KMeans', () => {
     const df = await table();
     const first = (await df.orderBy('id').limit(3).select('features').collect()).map((r) => r.features as DenseVector);
     const ours = await new KMeans({ k: 3, maxIter: 50, tol: 1e-4 }).setInitialModel(new KMeansModel(first)).fit(df);
+    // (Names in the driver are shared by the files: none of oracle.py's or driver.py's is reused.)
     const theirs = await spark().run<{ centers: number[][] }>(`
 from pyspark.mllib.clustering import KMeans as MLlibKMeans, KMeansModel as MLlibKMeansModel
 from pyspark.mllib.linalg import Vectors as MLlibVectors
-rows = T.orderBy('id').select('features').rdd.map(lambda r: MLlibVectors.fromML(r.features)).cache()
-init = MLlibKMeansModel([MLlibVectors.fromML(r.features) for r in T.orderBy('id').limit(3).collect()])
-m = MLlibKMeans.train(rows, 3, maxIterations=50, epsilon=1e-4, initialModel=init)
-result = {'centers': [c.tolist() for c in m.clusterCenters]}`);
+km_points = T.orderBy('id').select('features').rdd.map(lambda r: MLlibVectors.fromML(r.features)).cache()
+km_init = MLlibKMeansModel([MLlibVectors.fromML(r.features) for r in T.orderBy('id').limit(3).collect()])
+km = MLlibKMeans.train(km_points, 3, maxIterations=50, epsilon=1e-4, initialModel=km_init)
+result = {'centers': [c.tolist() for c in km.clusterCenters]}`);
     // The same assignments every iteration; only the order of the sums of 300 rows differs: 1e-12 relative.
     expectClose(centersOf(ours).flat(), theirs.centers.flat(), { rel: 1e-12 }, 'centers');
     expect(ours.summary.numIter, 'Lloyd iterations run (the parity is about them, not the start)').toBeGreaterThan(2);
