@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
   DecisionTreeClassificationModel, DecisionTreeClassifier, DecisionTreeRegressionModel, DecisionTreeRegressor,
-  GBTClassificationModel, GBTClassifier, KMeans, KMeansModel, GBTRegressionModel, GBTRegressor, LinearRegression, LinearRegressionModel,
+  col, GBTClassificationModel, GBTClassifier, KMeans, KMeansModel, RegressionEvaluator, GBTRegressionModel, GBTRegressor, LinearRegression, LinearRegressionModel,
   LogisticRegression, LogisticRegressionModel, RandomForestClassificationModel, RandomForestClassifier,
   RandomForestRegressionModel, RandomForestRegressor, StringIndexer, VectorAssembler, type DataFrame, type DenseVector, type TreeNode,
 } from '../../src/index.js';
@@ -214,5 +214,50 @@ result = {'centers': [c.tolist() for c in km.clusterCenters]}`);
     expectClose(centersOf(ours).flat(), theirs.centers.flat(), { rel: 1e-12 }, 'centers');
     expect(ours.summary.numIter, 'Lloyd iterations run (the parity is about them, not the start)').toBeGreaterThan(2);
     measured('KMeans', `fit parity from the same initial model (centers, ${ours.summary.numIter} iterations)`, maxAbsDiff(centersOf(ours).flat(), theirs.centers.flat()));
+  });
+});
+
+describe('ensembles: fit parity', () => {
+  // Without bootstrap, with every feature at every node and no subsampling, a forest has no
+  // randomness left: each tree is the decision tree of the whole data, in both (exact splits, stats
+  // within TREE).
+  it('RandomForest with the randomness off (bootstrap false, all features): Spark\'s trees', async () => {
+    for (const [name, python, fit] of [
+      ['classifier', `RandomForestClassifier(numTrees=3, maxDepth=4, bootstrap=False, featureSubsetStrategy='all')`,
+        async () => new RandomForestClassifier({ numTrees: 3, maxDepth: 4, bootstrap: false, featureSubsetStrategy: 'all' }).fit(await table())],
+      ['regressor', `RandomForestRegressor(labelCol='y', weightCol='w', numTrees=3, maxDepth=4, bootstrap=False, featureSubsetStrategy='all')`,
+        async () => new RandomForestRegressor({ labelCol: 'y', weightCol: 'w', numTrees: 3, maxDepth: 4, bootstrap: false, featureSubsetStrategy: 'all' }).fit(await table())],
+    ] as const) {
+      const theirs = await spark().run<{ trees: FlatNode[][]; weights: number[] }>(`result = forest_nodes(${python}.fit(T))`);
+      const ours = await fit();
+      expect(ours.treeWeights).toEqual(theirs.weights);
+      ours.trees.forEach((tree, i) => expectSameTree(quiverTreeNodes(tree.rootNode), theirs.trees[i]!, TREE, `forest ${name} tree ${i}`));
+      measured(`RandomForest${name === 'classifier' ? 'Classifier' : 'Regressor'}`, `fit parity without randomness: ${theirs.trees.length} trees of ${theirs.trees[0]!.length} nodes (stats)`,
+        maxAbsDiff(ours.trees.flatMap((t) => quiverTreeNodes(t.rootNode).flatMap((x) => x.stats)), theirs.trees.flat().flatMap((x) => x.stats)));
+    }
+  });
+
+  // Quiver's GBT departs from Spark on purpose in its first round (src/tree/gbt.ts): a single leaf at
+  // the best constant with weight 1, where Spark grows a full tree on the labels. The test checks
+  // that difference (Quiver's tree 0, closed form), the weights (the same in both), and compares the
+  // held-out error of the two fits (train on id < 200, score id >= 200), which it reports.
+  it('GBTRegressor: the documented first round, Spark\'s tree weights, held-out RMSE of both', async () => {
+    const python = `GBTRegressor(labelCol='y', maxIter=20, maxDepth=3, stepSize=0.1)`;
+    const theirs = await spark().run<{ weights: number[]; rmse: number }>(`gm = ${python}.fit(T.filter('id < 200'))
+from pyspark.ml.evaluation import RegressionEvaluator
+result = {'weights': list(gm.treeWeights), 'rmse': RegressionEvaluator(labelCol='y').evaluate(gm.transform(T.filter('id >= 200')))}`);
+    const df = await table();
+    const ours = await new GBTRegressor({ labelCol: 'y', maxIter: 20, maxDepth: 3, stepSize: 0.1 }).fit(df.filter(col('id').lt(200)));
+    expect(ours.treeWeights).toEqual(theirs.weights);
+    const first = quiverTreeNodes(ours.trees[0]!.rootNode);
+    const train = await df.filter(col('id').lt(200)).select('y').collect();
+    const meanY = train.reduce((a, r) => a + (r.y as number), 0) / train.length;
+    expect(first.length, 'Quiver\'s first GBT tree is one leaf').toBe(1);
+    expectClose([first[0]!.prediction], [meanY], { rel: 1e-12 }, 'first leaf = mean label');
+    const ourRmse = await new RegressionEvaluator({ labelCol: 'y' }).evaluate(ours.transform(df.filter(col('id').ge(200))));
+    // 20 rounds of step 0.1 leave both short of the noise floor (sd 0.3); Spark's full first tree
+    // puts it ahead of Quiver's constant start (measured: 0.867 vs 0.911). Asserted: within 25 %.
+    expect(Math.abs(ourRmse - theirs.rmse) / theirs.rmse, `held-out RMSE quiver ${ourRmse} spark ${theirs.rmse}`).toBeLessThan(0.25);
+    measured('GBTRegressor', `held-out RMSE (100 rows) quiver ${ourRmse.toFixed(4)} spark ${theirs.rmse.toFixed(4)}`, Math.abs(ourRmse - theirs.rmse));
   });
 });
