@@ -61,7 +61,7 @@ export { ParamMap } from './pipeline/params-map.js';
 // Types that the signatures above name, so that a user can name them too (custom stages, option
 // objects) and the API reference links them.
 export { PipelineStage, Transformer, Estimator, Model } from './pipeline/stage.js';
-export { Param, ParamPair, type ParamKind, type JsonValue } from './pipeline/param.js';
+export { Param, ParamPair, type ParamKind, type JsonValue, type Long } from './pipeline/param.js';
 export type { Validator } from './pipeline/params-validators.js';
 export { Params, ParamSpec, type ParamOptions, type ParamValues, type AnyCase } from './pipeline/params.js';
 export type { Identifiable } from './pipeline/uid.js';

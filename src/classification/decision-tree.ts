@@ -13,7 +13,7 @@ import { numClassesFromMetadata } from '../tree/dataset.js';
 import { trainForest } from '../tree/forest.js';
 import { dense, estimatorSchema, TreeModelCore, treeOptions } from '../tree/models.js';
 import type { Node, TreeNodes } from '../tree/nodes.js';
-import { classificationImpurity, classifierParams, treeParams } from '../tree/params.js';
+import { classificationImpurity, classifierParams, treeParams, categoricalFeatures, QUIVER_ONLY_MODEL_PARAMS } from '../tree/params.js';
 import type { EnsembleKind } from '../tree/predict.kernels.js';
 
 export const DECISION_TREE_CLASSIFIER_PARAMS = {
@@ -23,7 +23,7 @@ export const DECISION_TREE_CLASSIFIER_PARAMS = {
   seed: seed('org.apache.spark.ml.classification.DecisionTreeClassifier'),
 };
 
-export class DecisionTreeClassifier extends withParams(Estimator<DecisionTreeClassificationModel>, DECISION_TREE_CLASSIFIER_PARAMS) {
+export class DecisionTreeClassifier extends withParams(Estimator<DecisionTreeClassificationModel>, { ...DECISION_TREE_CLASSIFIER_PARAMS, categoricalFeatures }) {
   static readonly sparkClassName = 'org.apache.spark.ml.classification.DecisionTreeClassifier';
   static load(path: string, options?: LoadOptions): Promise<DecisionTreeClassifier> { return loadStage(DecisionTreeClassifier, path, options); }
 
@@ -85,6 +85,6 @@ registerStage(DecisionTreeClassificationModel, {
   save: (m, out) => saveTree(m.tree, out),
   async load(ctx) {
     const tree = await loadTree(ctx, true);
-    return ctx.construct(() => new DecisionTreeClassificationModel(tree, metadataInt(ctx, 'numFeatures'), metadataInt(ctx, 'numClasses')));
+    return ctx.construct(() => new DecisionTreeClassificationModel(tree, metadataInt(ctx, 'numFeatures'), metadataInt(ctx, 'numClasses')), QUIVER_ONLY_MODEL_PARAMS);
   },
 });

@@ -13,7 +13,7 @@ import { numClassesFromMetadata } from '../tree/dataset.js';
 import { evaluateEachIteration, trainGBT } from '../tree/gbt.js';
 import { dense, estimatorSchema, TreeModelCore, treeOptions } from '../tree/models.js';
 import type { TreeNodes } from '../tree/nodes.js';
-import { classifierParams, gbtParams, lossType, treeParams } from '../tree/params.js';
+import { classifierParams, gbtParams, lossType, treeParams, categoricalFeatures, QUIVER_ONLY_MODEL_PARAMS } from '../tree/params.js';
 import type { EnsembleKind } from '../tree/predict.kernels.js';
 import { DecisionTreeRegressionModel } from '../regression/decision-tree.js';
 
@@ -25,7 +25,7 @@ export const GBT_CLASSIFIER_PARAMS = {
   seed: seed('org.apache.spark.ml.classification.GBTClassifier'),
 };
 
-export class GBTClassifier extends withParams(Estimator<GBTClassificationModel>, GBT_CLASSIFIER_PARAMS) {
+export class GBTClassifier extends withParams(Estimator<GBTClassificationModel>, { ...GBT_CLASSIFIER_PARAMS, categoricalFeatures }) {
   static readonly sparkClassName = 'org.apache.spark.ml.classification.GBTClassifier';
   static load(path: string, options?: LoadOptions): Promise<GBTClassifier> { return loadStage(GBTClassifier, path, options); }
 
@@ -100,6 +100,6 @@ registerStage(GBTClassificationModel, {
   save: (m, out) => saveEnsemble(m.trees.map((t) => t.tree), m.treeWeights, m.trees, DecisionTreeRegressionModel.sparkClassName, out),
   async load(ctx) {
     const { trees, weights } = await loadEnsemble(ctx, false);
-    return ctx.construct(() => new GBTClassificationModel(trees, weights, metadataInt(ctx, 'numFeatures'), metadataInt(ctx, 'numClasses', 2)));
+    return ctx.construct(() => new GBTClassificationModel(trees, weights, metadataInt(ctx, 'numFeatures'), metadataInt(ctx, 'numClasses', 2)), QUIVER_ONLY_MODEL_PARAMS);
   },
 });

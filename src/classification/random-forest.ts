@@ -14,7 +14,7 @@ import { numClassesFromMetadata } from '../tree/dataset.js';
 import { trainForest } from '../tree/forest.js';
 import { dense, estimatorSchema, TreeModelCore, treeOptions } from '../tree/models.js';
 import type { TreeNodes } from '../tree/nodes.js';
-import { classificationImpurity, classifierParams, randomForestParams, treeParams } from '../tree/params.js';
+import { classificationImpurity, classifierParams, randomForestParams, treeParams, categoricalFeatures, QUIVER_ONLY_MODEL_PARAMS } from '../tree/params.js';
 import type { EnsembleKind } from '../tree/predict.kernels.js';
 import { DecisionTreeClassificationModel } from './decision-tree.js';
 
@@ -26,7 +26,7 @@ export const RANDOM_FOREST_CLASSIFIER_PARAMS = {
   seed: seed('org.apache.spark.ml.classification.RandomForestClassifier'),
 };
 
-export class RandomForestClassifier extends withParams(Estimator<RandomForestClassificationModel>, RANDOM_FOREST_CLASSIFIER_PARAMS) {
+export class RandomForestClassifier extends withParams(Estimator<RandomForestClassificationModel>, { ...RANDOM_FOREST_CLASSIFIER_PARAMS, categoricalFeatures }) {
   static readonly sparkClassName = 'org.apache.spark.ml.classification.RandomForestClassifier';
   static load(path: string, options?: LoadOptions): Promise<RandomForestClassifier> { return loadStage(RandomForestClassifier, path, options); }
 
@@ -90,6 +90,6 @@ registerStage(RandomForestClassificationModel, {
   save: (m, out) => saveEnsemble(m.trees.map((t) => t.tree), m.treeWeights, m.trees, DecisionTreeClassificationModel.sparkClassName, out),
   async load(ctx) {
     const { trees } = await loadEnsemble(ctx, true);
-    return ctx.construct(() => new RandomForestClassificationModel(trees, metadataInt(ctx, 'numFeatures'), metadataInt(ctx, 'numClasses')));
+    return ctx.construct(() => new RandomForestClassificationModel(trees, metadataInt(ctx, 'numFeatures'), metadataInt(ctx, 'numClasses')), QUIVER_ONLY_MODEL_PARAMS);
   },
 });

@@ -3,7 +3,7 @@ import type { StructType } from '../dataframe/types.js';
 import { ParamSpec, type Params } from '../pipeline/params.js';
 import { ParamValidators } from '../pipeline/params-validators.js';
 import {
-  distanceMeasure, featuresCol, maxIter, optionalColumn, predictionCol, seed, tol, weightCol,
+  distanceMeasure, featuresCol, maxBlockSizeInMB, maxIter, optionalColumn, predictionCol, seed, tol, weightCol,
 } from '../pipeline/shared-params.js';
 import type { Param } from '../pipeline/param.js';
 import { requireAbsent, requireNumericColumn, requireVectorColumn } from '../feature/shared.js';
@@ -26,6 +26,14 @@ export const KMEANS_PARAMS = {
   distanceMeasure,
   seed: seed('org.apache.spark.ml.clustering.KMeans'),
   weightCol,
+  // Spark (3.4+) chooses between a per-row and a blocked (matrix-multiply) implementation of the
+  // same Lloyd step with these; Quiver has one implementation, so both are kept for Spark's
+  // metadata (its KMeansModel writes them and Quiver must read and write them back) and change
+  // nothing in Quiver's results.
+  solver: ParamSpec.choice('The solver algorithm for optimization. Supported options: row, block, auto. (Default auto)', ['row', 'block', 'auto'], {
+    default: 'auto',
+  }),
+  maxBlockSizeInMB,
 };
 
 /** Checks the features (vector), optional weight (numeric) and prediction (new) columns; returns the output schema. */

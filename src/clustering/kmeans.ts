@@ -12,7 +12,7 @@ import { randomStream } from '../linalg/random.js';
 import { Estimator } from '../pipeline/stage.js';
 import { withParams } from '../pipeline/params-mixin.js';
 import type { ParamValues } from '../pipeline/params.js';
-import { optionalColumn } from '../pipeline/shared-params.js';
+import { optionalColumn, seedNumber } from '../pipeline/shared-params.js';
 import { COSINE_ZERO_LENGTH, normAt, type DistanceMeasure } from './distance.js';
 import { KMEANS_PARAMS, validateKMeansSchema } from './kmeans-params.js';
 import { KMeansModel, KMeansSummary } from './kmeans-model.js';
@@ -126,7 +126,7 @@ export class KMeans extends withParams(Estimator<KMeansModel>, KMEANS_PARAMS) {
 
   /** Spark's initRandom: k rows sampled without replacement, duplicates removed. */
   private async initRandom(run: Run): Promise<Float64Array> {
-    const rng = randomStream(this.getSeed(), 'kmeans', 'random-init');
+    const rng = randomStream(seedNumber(this.getSeed()), 'kmeans', 'random-init');
     const want = Math.min(this.getK(), run.total);
     const chosen: number[] = [];
     const seen = new Set<number>();
@@ -145,7 +145,7 @@ export class KMeans extends withParams(Estimator<KMeansModel>, KMEANS_PARAMS) {
    */
   private async initKMeansParallel(run: Run): Promise<Init> {
     const { engine, plans, column, measure, d } = run;
-    const k = this.getK(), seed = this.getSeed();
+    const k = this.getK(), seed = seedNumber(this.getSeed());
     const cosine = measure === 'cosine';
     const first = Math.floor(randomStream(seed, 'kmeans||', 'first')() * run.total);
     let newCenters = await this.gatherRows(run, [first]);

@@ -1,9 +1,20 @@
 import { formatDouble } from '../linalg/format.js';
 import type { Identifiable } from './uid.js';
 import type { Validator } from './params-validators.js';
+import { parseJSONExact, stringifyJSONExact } from './json-exact.js';
 
-/** A JSON value as Spark's metadata holds it (`paramMap`, `defaultParamMap`). */
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+/**
+ * A JSON value as Spark's metadata holds it (`paramMap`, `defaultParamMap`). Integers beyond
+ * Number's safe range (Spark's 64-bit longs, e.g. PySpark's default seeds) are bigints, exact
+ * (json-exact.ts reads and writes them).
+ */
+export type JsonValue = null | boolean | number | bigint | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+/**
+ * A Spark long: a number when it is a safe integer, else a bigint holding all 64 bits exactly,
+ * so that a long Spark saved (a seed) is saved again unchanged.
+ */
+export type Long = number | bigint;
 
 /**
  * The type of a param's value: a runtime check (JavaScript callers can pass anything), the JSON
@@ -37,7 +48,7 @@ function kind<T>(
     toJSON: encode,
     fromJSON(json) {
       const value = decode(json);
-      if (value === undefined) throw new TypeError(`expected ${description}, got ${JSON.stringify(json)}`);
+      if (value === undefined) throw new TypeError(`expected ${description}, got ${stringifyJSONExact(json)}`);
       return value;
     },
     format,
@@ -47,7 +58,13 @@ function kind<T>(
 const INT_MIN = -(2 ** 31);
 const INT_MAX = 2 ** 31 - 1;
 const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= INT_MIN && (v as number) <= INT_MAX;
-const isLong = (v: unknown): v is number => Number.isSafeInteger(v);
+const LONG_MIN = -(2n ** 63n);
+const LONG_MAX = 2n ** 63n - 1n;
+const isLong = (v: unknown): v is Long =>
+  Number.isSafeInteger(v) || (typeof v === 'bigint' && v >= LONG_MIN && v <= LONG_MAX);
+/** A long in its canonical form: a number when safe, else a bigint. */
+const canonicalLong = (v: Long): Long =>
+  (typeof v === 'bigint' && v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v);
 
 // Spark writes NaN and ±Infinity as these strings, since JSON has no such numbers.
 const double = kind<number>(
@@ -60,7 +77,8 @@ const double = kind<number>(
 );
 
 const int = kind<number>('int', 'an int', isInt, (v) => v, (j) => (isInt(j) ? j : undefined), String);
-const long = kind<number>('long', 'a long', isLong, (v) => v, (j) => (isLong(j) ? j : undefined), String);
+const long = kind<Long>('long', 'a long (a safe integer, or a bigint within 64 bits)', isLong, canonicalLong,
+  (j) => (isLong(j) ? canonicalLong(j) : undefined), String);
 const boolean = kind<boolean>(
   'boolean',
   'a boolean',
@@ -142,7 +160,7 @@ export function showValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'bigint' || value === undefined) return String(value);
   if (Array.isArray(value)) return `[${value.map(showValue).join(', ')}]`;
   try {
-    return JSON.stringify(value) ?? String(value);
+    return stringifyJSONExact(value) ?? String(value);
   } catch {
     return String(value);
   }
@@ -193,11 +211,11 @@ export class Param<T> {
 
   /** JSON text of a value, as Spark's `Param.jsonEncode`. */
   jsonEncode(value: T): string {
-    return JSON.stringify(this.kind.toJSON(value));
+    return stringifyJSONExact(this.kind.toJSON(value))!;
   }
 
   jsonDecode(json: string): T {
-    return this.fromJSON(JSON.parse(json) as JsonValue);
+    return this.fromJSON(parseJSONExact(json) as JsonValue);
   }
 
   /** Decodes a JSON value (as parsed from Spark metadata); the error names the param. */

@@ -1,4 +1,5 @@
-import { Param, ParamKinds, type JsonValue, type ParamKind } from './param.js';
+import { Param, ParamKinds, type JsonValue, type Long, type ParamKind } from './param.js';
+import { stringifyJSONExact } from './json-exact.js';
 import { ParamMap, type AnyParam, type AnyParamPair } from './params-map.js';
 import { ParamValidators, type Validator } from './params-validators.js';
 import { Identifiable } from './uid.js';
@@ -40,7 +41,7 @@ export class ParamSpec<T> {
 
   static double = (doc: string, options?: ParamOptions<number>) => new ParamSpec(ParamKinds.double, doc, options);
   static int = (doc: string, options?: ParamOptions<number>) => new ParamSpec(ParamKinds.int, doc, options);
-  static long = (doc: string, options?: ParamOptions<number>) => new ParamSpec(ParamKinds.long, doc, options);
+  static long = (doc: string, options?: ParamOptions<Long>) => new ParamSpec(ParamKinds.long, doc, options);
   static boolean = (doc: string, options?: ParamOptions<boolean>) => new ParamSpec(ParamKinds.boolean, doc, options);
   static string = (doc: string, options?: ParamOptions<string>) => new ParamSpec(ParamKinds.string, doc, options);
   static stringArray = (doc: string, options?: ParamOptions<readonly string[]>) =>
@@ -328,7 +329,7 @@ export abstract class Params implements Identifiable {
     skip: readonly string[],
   ): [string, JsonValue][] {
     if (typeof map !== 'object' || map === null || Array.isArray(map)) {
-      throw new TypeError(`${this.uid}: metadata ${what} must be a JSON object, got ${JSON.stringify(map)}`);
+      throw new TypeError(`${this.uid}: metadata ${what} must be a JSON object, got ${stringifyJSONExact(map)}`);
     }
     return Object.entries(map).filter(([name]) => !skip.includes(name));
   }

@@ -9,7 +9,7 @@
 import type { Params } from './params.js';
 import { ParamSpec } from './params.js';
 import { ParamValidators } from './params-validators.js';
-import type { Param } from './param.js';
+import type { Long, Param } from './param.js';
 
 const { gt, gtEq, inRange, custom } = ParamValidators;
 
@@ -136,7 +136,7 @@ export const thresholds = ParamSpec.doubleArray(
 // ---- Params whose options or default depend on the stage ----
 
 /** Spark's default seed: the Java `String.hashCode` of the stage's Spark class name. */
-export function seed(sparkClassName: string): ParamSpec<number> {
+export function seed(sparkClassName: string): ParamSpec<Long> {
   return ParamSpec.long('random seed', { default: javaStringHashCode(sparkClassName) });
 }
 
@@ -173,4 +173,14 @@ export function optionalColumn(stage: Params, param: Param<string>): string | un
   if (!stage.isDefined(param)) return undefined;
   const name = stage.getOrDefault(param);
   return name === '' ? undefined : name;
+}
+
+/**
+ * A seed as the number Quiver's random streams take. Safe integers are themselves; a 64-bit seed
+ * (a bigint, e.g. PySpark's default hash) folds its high bits into 53, so every bit counts and the
+ * same seed always gives the same streams. (Quiver's streams are its own, never Spark's, whatever
+ * the seed: only determinism per seed is promised.)
+ */
+export function seedNumber(seed: Long): number {
+  return typeof seed === 'number' ? seed : Number(BigInt.asIntN(53, seed ^ (seed >> 53n)));
 }

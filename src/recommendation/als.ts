@@ -9,6 +9,7 @@ import { addInto } from '../engine/aggregate.js';
 import { withParams } from '../pipeline/params-mixin.js';
 import type { ParamValues } from '../pipeline/params.js';
 import { Estimator } from '../pipeline/stage.js';
+import { seedNumber } from '../pipeline/shared-params.js';
 import { requireNumericColumn } from '../feature/shared.js';
 import { rowKey } from '../clustering/row-random.js';
 import { ALS_PARAMS, validateModelSchema } from './als-params.js';
@@ -46,7 +47,7 @@ export class ALS extends withParams(Estimator<ALSModel>, ALS_PARAMS) {
     const shared = engine.broadcast({ pieces });
     let blocks: SideBlock[];
     try {
-      const seed = this.getSeed();
+      const seed = seedNumber(this.getSeed());
       blocks = await engine.runJob<SideBlock>(BUILD, emptyPlans(nub + nib), (t: number): BuildParams => {
         const side: Side = t < nub ? 'user' : 'item';
         return {

@@ -11,7 +11,7 @@ import { loadTree, metadataInt, saveTree } from '../tree/persistence.js';
 import { trainForest } from '../tree/forest.js';
 import { estimatorSchema, TreeModelCore, treeOptions } from '../tree/models.js';
 import type { Node, TreeNodes } from '../tree/nodes.js';
-import { regressionImpurity, treeParams, varianceCol } from '../tree/params.js';
+import { regressionImpurity, treeParams, categoricalFeatures, QUIVER_ONLY_MODEL_PARAMS, varianceCol } from '../tree/params.js';
 import { leafOf, type EnsembleKind } from '../tree/predict.kernels.js';
 
 export const DECISION_TREE_REGRESSOR_PARAMS = {
@@ -21,7 +21,7 @@ export const DECISION_TREE_REGRESSOR_PARAMS = {
   seed: seed('org.apache.spark.ml.regression.DecisionTreeRegressor'),
 };
 
-export class DecisionTreeRegressor extends withParams(Estimator<DecisionTreeRegressionModel>, DECISION_TREE_REGRESSOR_PARAMS) {
+export class DecisionTreeRegressor extends withParams(Estimator<DecisionTreeRegressionModel>, { ...DECISION_TREE_REGRESSOR_PARAMS, categoricalFeatures }) {
   static readonly sparkClassName = 'org.apache.spark.ml.regression.DecisionTreeRegressor';
   static load(path: string, options?: LoadOptions): Promise<DecisionTreeRegressor> { return loadStage(DecisionTreeRegressor, path, options); }
 
@@ -84,6 +84,6 @@ registerStage(DecisionTreeRegressionModel, {
   save: (m, out) => saveTree(m.tree, out),
   async load(ctx) {
     const tree = await loadTree(ctx, false);
-    return ctx.construct(() => new DecisionTreeRegressionModel(tree, metadataInt(ctx, 'numFeatures')));
+    return ctx.construct(() => new DecisionTreeRegressionModel(tree, metadataInt(ctx, 'numFeatures')), QUIVER_ONLY_MODEL_PARAMS);
   },
 });

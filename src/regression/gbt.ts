@@ -11,7 +11,7 @@ import { loadEnsemble, metadataInt, saveEnsemble } from '../tree/persistence.js'
 import { evaluateEachIteration, trainGBT } from '../tree/gbt.js';
 import { dense, estimatorSchema, TreeModelCore, treeOptions } from '../tree/models.js';
 import type { TreeNodes } from '../tree/nodes.js';
-import { gbtParams, lossType, treeParams } from '../tree/params.js';
+import { gbtParams, lossType, treeParams, categoricalFeatures, QUIVER_ONLY_MODEL_PARAMS } from '../tree/params.js';
 import type { EnsembleKind } from '../tree/predict.kernels.js';
 import { DecisionTreeRegressionModel } from './decision-tree.js';
 
@@ -22,7 +22,7 @@ export const GBT_REGRESSOR_PARAMS = {
   seed: seed('org.apache.spark.ml.regression.GBTRegressor'),
 };
 
-export class GBTRegressor extends withParams(Estimator<GBTRegressionModel>, GBT_REGRESSOR_PARAMS) {
+export class GBTRegressor extends withParams(Estimator<GBTRegressionModel>, { ...GBT_REGRESSOR_PARAMS, categoricalFeatures }) {
   static readonly sparkClassName = 'org.apache.spark.ml.regression.GBTRegressor';
   static load(path: string, options?: LoadOptions): Promise<GBTRegressor> { return loadStage(GBTRegressor, path, options); }
 
@@ -93,6 +93,6 @@ registerStage(GBTRegressionModel, {
   save: (m, out) => saveEnsemble(m.trees.map((t) => t.tree), m.treeWeights, m.trees, DecisionTreeRegressionModel.sparkClassName, out),
   async load(ctx) {
     const { trees, weights } = await loadEnsemble(ctx, false);
-    return ctx.construct(() => new GBTRegressionModel(trees, weights, metadataInt(ctx, 'numFeatures')));
+    return ctx.construct(() => new GBTRegressionModel(trees, weights, metadataInt(ctx, 'numFeatures')), QUIVER_ONLY_MODEL_PARAMS);
   },
 });

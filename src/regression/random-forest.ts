@@ -13,7 +13,7 @@ import { loadEnsemble, metadataInt, saveEnsemble } from '../tree/persistence.js'
 import { trainForest } from '../tree/forest.js';
 import { dense, estimatorSchema, TreeModelCore, treeOptions } from '../tree/models.js';
 import type { TreeNodes } from '../tree/nodes.js';
-import { randomForestParams, regressionImpurity, treeParams } from '../tree/params.js';
+import { randomForestParams, regressionImpurity, treeParams, categoricalFeatures, QUIVER_ONLY_MODEL_PARAMS } from '../tree/params.js';
 import type { EnsembleKind } from '../tree/predict.kernels.js';
 import { DecisionTreeRegressionModel } from './decision-tree.js';
 
@@ -24,7 +24,7 @@ export const RANDOM_FOREST_REGRESSOR_PARAMS = {
   seed: seed('org.apache.spark.ml.regression.RandomForestRegressor'),
 };
 
-export class RandomForestRegressor extends withParams(Estimator<RandomForestRegressionModel>, RANDOM_FOREST_REGRESSOR_PARAMS) {
+export class RandomForestRegressor extends withParams(Estimator<RandomForestRegressionModel>, { ...RANDOM_FOREST_REGRESSOR_PARAMS, categoricalFeatures }) {
   static readonly sparkClassName = 'org.apache.spark.ml.regression.RandomForestRegressor';
   static load(path: string, options?: LoadOptions): Promise<RandomForestRegressor> { return loadStage(RandomForestRegressor, path, options); }
 
@@ -85,6 +85,6 @@ registerStage(RandomForestRegressionModel, {
   save: (m, out) => saveEnsemble(m.trees.map((t) => t.tree), m.treeWeights, m.trees, DecisionTreeRegressionModel.sparkClassName, out),
   async load(ctx) {
     const { trees } = await loadEnsemble(ctx, false);
-    return ctx.construct(() => new RandomForestRegressionModel(trees, metadataInt(ctx, 'numFeatures')));
+    return ctx.construct(() => new RandomForestRegressionModel(trees, metadataInt(ctx, 'numFeatures')), QUIVER_ONLY_MODEL_PARAMS);
   },
 });

@@ -7,12 +7,12 @@ import type { Broadcast } from '../engine/broadcast.js';
 import { requireAbsent, requireNumericColumn, requireVectorColumn } from '../feature/shared.js';
 import { DenseVector, SparseVector, type Vector } from '../linalg/vectors.js';
 import { formatDouble } from '../linalg/format.js';
-import type { Param } from '../pipeline/param.js';
+import type { Long, Param } from '../pipeline/param.js';
 import type { Params } from '../pipeline/params.js';
 import { ParamMap } from '../pipeline/params-map.js';
 import { constructWithUid } from '../pipeline/params.js';
 import { Model } from '../pipeline/stage.js';
-import { optionalColumn } from '../pipeline/shared-params.js';
+import { optionalColumn, seedNumber } from '../pipeline/shared-params.js';
 import type { RowStep } from '../pipeline/row-scorer.js';
 import { featureImportances, type TreeNodes } from './nodes.js';
 import {
@@ -245,8 +245,9 @@ export function treeOptions(stage: Params): import('./forest.js').TreeOptions {
     minWeightFractionPerNode: get<number>('minWeightFractionPerNode'),
     minInfoGain: get<number>('minInfoGain'),
     maxMemoryInMB: get<number>('maxMemoryInMB'),
-    seed: get<number>('seed'),
-    categorical: get<Readonly<Record<string, number>>>('categoricalFeatures'),
+    seed: seedNumber(get<Long>('seed')),
+    categorical: stage.hasParam('categoricalFeatures') && stage.isSet(stage.getParam('categoricalFeatures'))
+      ? get<Readonly<Record<string, number>>>('categoricalFeatures') : {},
   };
 }
 

@@ -67,10 +67,18 @@ export const treeParams = {
     'If false, the algorithm will pass trees to executors to match instances with nodes. If true, the algorithm will cache node IDs for each instance. Caching can speed up training of deeper trees. (Quiver always keeps node IDs per row; the value is accepted for compatibility.)',
     { default: false },
   ),
-  categoricalFeatures: new ParamSpec(categoricalFeaturesKind,
-    'Categorical features of the features vector: feature index -> number of categories (values 0 .. n-1). Merged with the nominal attributes in the features column metadata (e.g. from StringIndexer); unlisted features are continuous.',
-    { default: {} }),
 };
+
+/**
+ * Quiver's own param, on the tree estimators only (Spark takes categorical features from the column
+ * metadata alone). It has no default, so it is written to metadata only when set: an estimator that
+ * does not use it, and every tree model, save exactly the params Spark's loaders accept.
+ */
+export const categoricalFeatures = new ParamSpec(categoricalFeaturesKind,
+  'Categorical features of the features vector: feature index -> number of categories (values 0 .. n-1). Merged with the nominal attributes in the features column metadata (e.g. from StringIndexer); unlisted features are continuous. Unset: none beyond the metadata. (Quiver only: an estimator with it set cannot be loaded by Spark.)');
+
+/** Params Quiver's tree models saved before they matched Spark's (ignored when loading those saves). */
+export const QUIVER_ONLY_MODEL_PARAMS = ['categoricalFeatures'] as const;
 
 export const classifierParams = {
   rawPredictionCol: shared.rawPredictionCol,

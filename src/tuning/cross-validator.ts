@@ -10,7 +10,7 @@ import { ParamMap } from '../pipeline/params-map.js';
 import { ParamSpec, type ParamValues } from '../pipeline/params.js';
 import { ParamValidators } from '../pipeline/params-validators.js';
 import { withParams } from '../pipeline/params-mixin.js';
-import { collectSubModels, parallelism, seed } from '../pipeline/shared-params.js';
+import { collectSubModels, parallelism, seed, seedNumber } from '../pipeline/shared-params.js';
 import { Estimator, Model } from '../pipeline/stage.js';
 import { ValidatorModel } from './validator-model.js';
 import {
@@ -99,7 +99,7 @@ export class CrossValidator extends withParams(Estimator<CrossValidatorModel>, {
     const maps = this.getEstimatorParamMaps();
     const numFolds = this.getNumFolds();
     const collect = this.getCollectSubModels();
-    const splits = await kFold(df, numFolds, this.getSeed(), this.getFoldCol(), this.uid);
+    const splits = await kFold(df, numFolds, seedNumber(this.getSeed()), this.getFoldCol(), this.uid);
     const foldMetrics: number[][] = [];
     const subModels: Model[][] = [];
     for (const [training, validation] of splits) {

@@ -8,7 +8,7 @@ import { ParamMap } from '../pipeline/params-map.js';
 import { withParams } from '../pipeline/params-mixin.js';
 import { ParamSpec, type ParamValues } from '../pipeline/params.js';
 import { ParamValidators } from '../pipeline/params-validators.js';
-import { collectSubModels, parallelism, seed } from '../pipeline/shared-params.js';
+import { collectSubModels, parallelism, seed, seedNumber } from '../pipeline/shared-params.js';
 import { Estimator, Model } from '../pipeline/stage.js';
 import { ValidatorModel } from './validator-model.js';
 import { copyEstimatorAndEvaluator, fitAndEvaluate, fitBest, validatorSpecs, validatorTransformSchema } from './validator-params.js';
@@ -47,7 +47,7 @@ export class TrainValidationSplit extends withParams(Estimator<TrainValidationSp
 
   protected async fitImpl(df: DataFrame): Promise<TrainValidationSplitModel> {
     const ratio = this.getTrainRatio();
-    const [training, validation] = df.randomSplit([ratio, 1 - ratio], this.getSeed()) as [DataFrame, DataFrame];
+    const [training, validation] = df.randomSplit([ratio, 1 - ratio], seedNumber(this.getSeed())) as [DataFrame, DataFrame];
     const { metrics, models } = await fitAndEvaluate(this, training, validation, this.getParallelism());
     const bestModel = await fitBest(this, df, metrics);
     const model = new TrainValidationSplitModel(bestModel, metrics, this.uid);

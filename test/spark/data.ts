@@ -158,6 +158,7 @@ export function quiverParamValues(stage: Params): Record<string, unknown> {
 /** A value as JSON would carry it, with non-finite doubles as Spark's metadata spells them. */
 function jsonForm(value: unknown): unknown {
   return JSON.parse(JSON.stringify(value, (_k, v: unknown) => {
+    if (typeof v === 'bigint') return `${v} (64-bit)`; // exact, both sides decode longs as bigints
     if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Inf' : '-Inf';
     if (v instanceof DenseVector || v instanceof SparseVector) return Array.from(v.toArray());
     return v;

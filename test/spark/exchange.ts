@@ -32,7 +32,10 @@ export function exchanges(spark: () => SparkDriver, fresh: (name: string) => str
     return ours;
   }
 
-  /** Quiver saves `stage`; Spark loads it with the Spark class's load and gives Quiver's `columns` on T. */
+  /**
+   * Quiver saves `stage`; Spark loads it with the Spark class's load and gives Quiver's `columns` on T.
+   * The stage Spark loaded stays in the driver as `loaded` (oracle.py) for the caller's checks.
+   */
   async function quiverSavesSparkLoads(stage: Transformer & { save(path: string): Promise<void> }, columns: string[], tol: Tolerance): Promise<void> {
     const path = fresh('quiver-saved');
     await stage.save(path);

@@ -1,7 +1,8 @@
 // The real Apache Spark beside Quiver: one long-lived PySpark driver (scripts/spark/driver.py) per
 // test file, started from the installation that scripts/spark/setup.sh made (.spark/env.json), and
 // always stopped after the file's tests, also when they fail. Requests are Python statements that
-// set `result`; values cross as JSON with the driver's encoding (doubles exact, vectors tagged).
+// set `result`; values cross as JSON with the driver's encoding (doubles exact, vectors tagged,
+// 64-bit integers exact as bigints: json-exact.ts).
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, inject } from 'vitest';
 
 import { DenseMatrix, DenseVector, SparseVector, Vectors } from '../../src/index.js';
+import { parseJSONExact, stringifyJSONExact } from '../../src/pipeline/json-exact.js';
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -85,7 +87,7 @@ export async function startSparkDriver(scratch: string): Promise<SparkDriver> {
     const timer = setTimeout(() => fail(new Error(`Spark did not start within ${START_TIMEOUT_MS} ms:\n${stderrTail}`)), START_TIMEOUT_MS);
     void exited.then((code) => { clearTimeout(timer); fail(new Error(`the Spark driver exited (code ${code}) before it was ready:\n${stderrTail}`)); });
     lines.on('line', (line) => {
-      const message = JSON.parse(line) as { ready?: boolean; sparkVersion?: string; id?: number; ok?: boolean; value?: unknown; error?: string; traceback?: string };
+      const message = parseJSONExact(line) as { ready?: boolean; sparkVersion?: string; id?: number; ok?: boolean; value?: unknown; error?: string; traceback?: string };
       if (message.ready) {
         version = message.sparkVersion ?? '';
         clearTimeout(timer);
@@ -131,7 +133,7 @@ export async function startSparkDriver(scratch: string): Promise<SparkDriver> {
     const id = nextId++;
     return new Promise<WireReply>((ok, fail) => {
       pending.set(id, { resolve: ok, reject: fail });
-      child.stdin.write(`${JSON.stringify({ id, code, args })}\n`);
+      child.stdin.write(`${stringifyJSONExact({ id, code, args })}\n`);
     });
   };
   return {
@@ -160,9 +162,9 @@ export async function serveSparkDriver(driver: SparkDriver): Promise<{ port: num
     socket.once('close', () => sockets.delete(socket));
     socket.on('error', () => socket.destroy());
     createInterface({ input: socket }).on('line', (line) => {
-      const request = JSON.parse(line) as { id: number; code: string; args: unknown };
+      const request = parseJSONExact(line) as { id: number; code: string; args: unknown };
       raw(request.code, request.args).then(
-        (reply) => socket.write(`${JSON.stringify({ ...reply, id: request.id })}\n`),
+        (reply) => socket.write(`${stringifyJSONExact({ ...reply, id: request.id })}\n`),
         (error: Error) => socket.write(`${JSON.stringify({ id: request.id, ok: false, error: error.message })}\n`),
       );
     });
@@ -183,7 +185,7 @@ export async function connectSparkDriver(port: number, version: string): Promise
   let nextId = 1;
   let open = true;
   createInterface({ input: socket }).on('line', (line) => {
-    const reply = JSON.parse(line) as WireReply;
+    const reply = parseJSONExact(line) as WireReply;
     const waiter = pending.get(reply.id!);
     pending.delete(reply.id!);
     waiter?.resolve(reply);
@@ -200,7 +202,7 @@ export async function connectSparkDriver(port: number, version: string): Promise
       const id = nextId++;
       return new Promise<WireReply>((ok, fail) => {
         pending.set(id, { resolve: ok, reject: fail });
-        socket.write(`${JSON.stringify({ id, code, args: encode(args) })}\n`);
+        socket.write(`${stringifyJSONExact({ id, code, args: encode(args) })}\n`);
       }).then((reply) => unwrap<T>(reply));
     },
     stop: async () => { socket.end(); },
@@ -244,7 +246,7 @@ export function useSparkDriver(): { spark: () => SparkDriver; scratch: () => str
 
 // --- the wire encoding (scripts/spark/driver.py's encode/decode) ------------------------------
 
-type Wire = null | boolean | number | string | Wire[] | { [key: string]: Wire };
+type Wire = null | boolean | number | bigint | string | Wire[] | { [key: string]: Wire };
 
 export function encode(value: unknown): Wire {
   if (value === null || value === undefined) return null;
@@ -254,7 +256,7 @@ export function encode(value: unknown): Wire {
     return value;
   }
   if (typeof value === 'boolean' || typeof value === 'string') return value;
-  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'bigint') return value; // a 64-bit long, written as its digits (stringifyJSONExact)
   if (value instanceof DenseVector) return { $vector: 'dense', values: Array.from(value.toArray(), encode) };
   if (value instanceof SparseVector) {
     return { $vector: 'sparse', size: value.size, indices: Array.from(value.indices), values: Array.from(value.values, encode) };

@@ -83,11 +83,18 @@ def loaded_by_spark(class_name, path, df, columns):
     return {"uid": stage.uid, "params": param_values(stage), "rows": scored(stage, df, columns) if columns else []}
 
 
-def safe_seed(estimator):
-    """The estimator with its seed default replaced by 7 (Quiver's models must use the same).
 
-    PySpark's default seed is hash(class name), a 64-bit value; Quiver's long params are JS numbers
-    (safe integers only) and cannot load it yet, so without this a PySpark-saved tree model with the
-    default seed fails to load in Quiver (a known gap, stated in the README)."""
-    estimator._setDefault(seed=7)
-    return estimator
+def one_sorted_partition(evaluate):
+    """evaluate() with spark.default.parallelism 1, restored after.
+
+    Spark's BinaryClassificationMetrics counts scores with combineByKey and sorts them with
+    sortByKey, both on the default parallelism (2 here), and its numBins down-sampling restarts in
+    each sorted partition; with one partition it bins the whole sorted list, as Quiver does. The
+    SparkConf that the scheduler reads is mutable from the JVM side, so this is a run-time switch."""
+    conf = spark.sparkContext._jsc.sc().conf()
+    before = conf.get("spark.default.parallelism")
+    conf.set("spark.default.parallelism", "1")
+    try:
+        return evaluate()
+    finally:
+        conf.set("spark.default.parallelism", before)

@@ -84,6 +84,31 @@ describe('tree model persistence in Spark\'s layout', () => {
     expect(dtData.numRows).toBe(dt.numNodes);
   });
 
+  // Spark's tree models have no categoricalFeatures param, and its loader rejects unknown params
+  // (test/spark/models.test.ts loads these saves in Spark). Quiver saves from before wrote it.
+  it('writes no categoricalFeatures into model metadata, and still loads saves that have it', async () => {
+    const est = new DecisionTreeClassifier({ maxDepth: 3, categoricalFeatures: { 2: 4 } });
+    const m = await est.fit(frame(3));
+    expect(m.hasParam('categoricalFeatures')).toBe(false);
+    const path = join(root, 'no-categorical');
+    await m.save(path);
+    const file = join(path, 'metadata', 'part-00000');
+    const meta = JSON.parse(await readFile(file, 'utf8'));
+    expect(Object.keys({ ...meta.paramMap, ...meta.defaultParamMap })).not.toContain('categoricalFeatures');
+    // The estimator writes it only when set.
+    await est.save(join(path, 'est'));
+    expect(JSON.parse(await readFile(join(path, 'est', 'metadata', 'part-00000'), 'utf8')).paramMap.categoricalFeatures).toEqual({ 2: 4 });
+    await new DecisionTreeClassifier().save(join(path, 'est2'));
+    const est2 = JSON.parse(await readFile(join(path, 'est2', 'metadata', 'part-00000'), 'utf8'));
+    expect(Object.keys({ ...est2.paramMap, ...est2.defaultParamMap })).not.toContain('categoricalFeatures');
+    // An older Quiver save, with the param in both maps.
+    meta.paramMap.categoricalFeatures = { 2: 4 };
+    meta.defaultParamMap.categoricalFeatures = {};
+    await writeFile(file, `${JSON.stringify(meta)}\n`);
+    const old = await DecisionTreeClassificationModel.load(path);
+    expect(old.toDebugString).toBe(m.toDebugString);
+  });
+
   it('fails on a directory with missing or corrupt tree data, naming the path', async () => {
     const m = await new GBTRegressor({ maxIter: 2, maxDepth: 2 }).fit(frame(0));
     const path = join(root, 'corrupt');

@@ -4,6 +4,7 @@
  * `class, timestamp, sparkVersion, uid, paramMap, defaultParamMap`, then model-specific keys.
  */
 import type { JsonValue } from '../../pipeline/param.js';
+import { parseJSONExact, stringifyJSONExact } from '../../pipeline/json-exact.js';
 import type { Params } from '../../pipeline/params.js';
 import { isFileSystemError } from '../../fs/errors.js';
 import type { FileSystem } from '../../fs/filesystem.js';
@@ -62,7 +63,8 @@ export function metadataJSON(stage: Params, className: string, options: Metadata
     }
     metadata[key] = value;
   }
-  return JSON.stringify(metadata).replace(DOUBLE_TEXT, '$1');
+  // Longs beyond 2^53 (bigints) are written as bare integers, as json4s writes Spark's longs.
+  return stringifyJSONExact(metadata)!.replace(DOUBLE_TEXT, '$1');
 }
 
 // Spark's DoubleParam (and double[] params) decode only JSON doubles: `0` is JInt and fails with
@@ -122,14 +124,15 @@ export function parseMetadata(dir: string, text: string, expectedClassName?: str
   if (line === '') throw problem('the file is empty');
   let json: unknown;
   try {
-    json = JSON.parse(line);
+    // Exact for Spark's 64-bit longs (PySpark's default seeds), which JSON.parse would round.
+    json = parseJSONExact(line);
   } catch (error) {
     throw problem(`not valid JSON (${(error as Error).message})`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw problem('not a JSON object');
   const o = json as JsonObject;
   const field = <T>(key: string, ok: (v: unknown) => v is T, what: string): T => {
-    if (!ok(o[key])) throw problem(`"${key}" must be ${what}, got ${JSON.stringify(o[key]) ?? 'nothing'}`);
+    if (!ok(o[key])) throw problem(`"${key}" must be ${what}, got ${stringifyJSONExact(o[key]) ?? 'nothing'}`);
     return o[key] as T;
   };
   const isString = (v: unknown): v is string => typeof v === 'string' && v !== '';
