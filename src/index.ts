@@ -30,6 +30,7 @@ export * from './feature/index.js';
 export * from './clustering/index.js';
 export * from './evaluation/index.js';
 export { Pipeline, PipelineModel } from './pipeline/pipeline.js';
+export { RowScorer, type RowStep, type ScoredRow, type RowCompilable } from './pipeline/row-scorer.js';
 export type { MLWriter, LoadOptions as StageLoadOptions } from './pipeline/ml-writable.js';
 // Persistence: importing it registers the default writer and the Pipeline/PipelineModel loaders.
 export {
