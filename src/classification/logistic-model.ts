@@ -11,9 +11,10 @@ import { optionalColumn } from '../pipeline/shared-params.js';
 import { Model, ParamMap } from '../pipeline/stage.js';
 import { Identifiable } from '../pipeline/uid.js';
 import { booleanColumn, dataTable, intColumn, loadStage, matrixColumn, registerStage, vectorColumn, type LoadOptions } from '../persistence/index.js';
-import { requireAbsent, requirePredictorInputs } from '../regression/linear-instances.js';
+import { requireAbsent, requirePredictorInputs, rowInstances } from '../regression/linear-instances.js';
 import { logisticParams, withThresholds } from './logistic-params.js';
-import { LOGISTIC_PREDICT, type LogisticPredictParams } from './logistic.kernels.js';
+import { LOGISTIC_PREDICT, logisticScoresInto, type LogisticPredictParams } from './logistic.kernels.js';
+import type { RowStep } from '../pipeline/row-scorer.js';
 import {
   BinaryLogisticRegressionSummary, BinaryLogisticRegressionTrainingSummary, LogisticRegressionSummary,
   LogisticRegressionTrainingSummary,
@@ -178,7 +179,36 @@ export class LogisticRegressionModel extends withParams(withThresholds(Model), l
   }
 
   protected transformImpl(df: DataFrame): DataFrame {
-    const field = df.schema.field(this.getFeaturesCol());
+    const params = this.predictParams(df.schema);
+    if (!params.raw && !params.probability && !params.prediction) return df;
+    const added = this.transformSchema(df.schema).fields.slice(df.schema.length);
+    return df.withMappedColumns(LOGISTIC_PREDICT, params, added);
+  }
+
+  /**
+   * One row at a time (PipelineModel.rowScorer): the same scoring function as transform's, on a
+   * one-row block; a row's vectors are reused by the next row.
+   */
+  compileRow(schema: StructType): RowStep {
+    this.transformSchema(schema);
+    const p = this.predictParams(schema);
+    const numClasses = p.multinomial ? p.k : 2;
+    const raw = new Float64Array(numClasses), prob = new Float64Array(numClasses), pred = new Float64Array(1), margin = new Float64Array(1);
+    const rawVector = new DenseVector(raw), probVector = new DenseVector(prob);
+    const { inst, load } = rowInstances(p.d, 'LogisticRegressionModel', p.column);
+    const cols = { raw: this.getRawPredictionCol(), probability: this.getProbabilityCol(), prediction: this.getPredictionCol() };
+    return (row) => {
+      const present = load(row[p.column]);
+      if (present) logisticScoresInto(inst, p, raw, prob, pred, margin);
+      if (p.raw) row[cols.raw] = present ? rawVector : null;
+      if (p.probability) row[cols.probability] = present ? probVector : null;
+      if (p.prediction) row[cols.prediction] = present ? pred[0] : null;
+      return true;
+    };
+  }
+
+  private predictParams(schema: StructType): LogisticPredictParams {
+    const field = schema.field(this.getFeaturesCol());
     const thresholds = this.isMultinomial && this.isDefined(this.thresholds) ? [...this.getThresholds()] : null;
     if (thresholds && thresholds.length !== this.numClasses) {
       throw new Error(`LogisticRegressionModel.transform() called with non-matching numClasses and thresholds.length. numClasses=${this.numClasses}, but thresholds has length ${thresholds.length}`);
@@ -197,9 +227,7 @@ export class LogisticRegressionModel extends withParams(withThresholds(Model), l
       binaryThresholds: this.isMultinomial ? [0.5, 0] : this.binaryThresholds(),
       thresholds,
     };
-    if (!params.raw && !params.probability && !params.prediction) return df;
-    const added = this.transformSchema(df.schema).fields.slice(df.schema.length);
-    return df.withMappedColumns(LOGISTIC_PREDICT, params, added);
+    return params;
   }
 
   /** Metrics of the model on another DataFrame (computed when first read). */

@@ -228,13 +228,30 @@ export interface LogisticPredictParams {
 /** rawPrediction, probability and prediction columns (those requested), as Spark's ProbabilisticClassificationModel. */
 export const LOGISTIC_PREDICT = registerMapper<LogisticPredictParams>('logistic.predict', (batch, p) => {
   const { inst, valid } = scoringInstances(batch, p.column, p.sparse, p.d, 'LogisticRegressionModel');
-  const n = inst.n, K = p.k;
-  const numClasses = p.multinomial ? K : 2;
+  const n = inst.n;
+  const numClasses = p.multinomial ? p.k : 2;
   const raw = new Float64Array(n * numClasses);
   const prob = new Float64Array(n * numClasses);
   const pred = new Float64Array(n);
+  logisticScoresInto(inst, p, raw, prob, pred);
+  if (valid) {
+    for (let i = 0; i < n; i++) if (!valid[i]) { raw.fill(0, i * numClasses, (i + 1) * numClasses); prob.fill(0, i * numClasses, (i + 1) * numClasses); pred[i] = 0; }
+  }
+  const columns = [];
+  if (p.raw) columns.push(denseVectorData(numClasses, raw, valid, n));
+  if (p.probability) columns.push(denseVectorData(numClasses, prob, valid, n));
+  if (p.prediction) columns.push(primitiveData({ kind: 'double' }, pred, valid));
+  return { columns };
+});
+
+/**
+ * Raw predictions and probabilities (n × numClasses) and predictions (n) of the instances' rows:
+ * what transform computes, for the mapper's batches and the row scorer's single rows alike.
+ */
+export function logisticScoresInto(inst: Instances, p: LogisticPredictParams, raw: Float64Array, prob: Float64Array, pred: Float64Array,
+  margins = new Float64Array(p.multinomial ? 0 : inst.n)): void {
+  const n = inst.n, K = p.k;
   if (!p.multinomial) {
-    const margins = new Float64Array(n);
     marginsOf(inst, p.d, p.coef, 0, n, margins);
     const [t, rawT] = p.binaryThresholds;
     const b = p.intercepts[0];
@@ -247,38 +264,30 @@ export const LOGISTIC_PREDICT = registerMapper<LogisticPredictParams>('logistic.
       prob[2 * i + 1] = 1 - p0;
       pred[i] = p.raw ? (m > rawT ? 1 : 0) : p.probability ? (1 - p0 > t ? 1 : 0) : 1 / (1 + Math.exp(-m)) > t ? 1 : 0;
     }
-  } else {
-    multinomialMargins(inst, p.d, K, p.coef, 0, n, raw);
-    const th = p.thresholds;
-    for (let i = 0; i < n; i++) {
-      const base = i * K;
-      let max = -Infinity, arg = 0;
-      for (let c = 0; c < K; c++) {
-        const v = raw[base + c] + p.intercepts[c];
-        raw[base + c] = v;
-        if (v > max) { max = v; arg = c; }
-      }
-      // Spark's Utils.softmax: shifted by the max so that large margins do not overflow.
-      let sum = 0;
-      for (let c = 0; c < K; c++) { const e = Math.exp(raw[base + c] - max); prob[base + c] = e; sum += e; }
-      for (let c = 0; c < K; c++) prob[base + c] /= sum;
-      if (th) {
-        let best = -Infinity;
-        arg = 0;
-        for (let c = 0; c < K; c++) {
-          const scaled = prob[base + c] / th[c];
-          if (scaled > best) { best = scaled; arg = c; }
-        }
-      }
-      pred[i] = arg;
+    return;
+  }
+  multinomialMargins(inst, p.d, K, p.coef, 0, n, raw);
+  const th = p.thresholds;
+  for (let i = 0; i < n; i++) {
+    const base = i * K;
+    let max = -Infinity, arg = 0;
+    for (let c = 0; c < K; c++) {
+      const v = raw[base + c] + p.intercepts[c];
+      raw[base + c] = v;
+      if (v > max) { max = v; arg = c; }
     }
+    // Spark's Utils.softmax: shifted by the max so that large margins do not overflow.
+    let sum = 0;
+    for (let c = 0; c < K; c++) { const e = Math.exp(raw[base + c] - max); prob[base + c] = e; sum += e; }
+    for (let c = 0; c < K; c++) prob[base + c] /= sum;
+    if (th) {
+      let best = -Infinity;
+      arg = 0;
+      for (let c = 0; c < K; c++) {
+        const scaled = prob[base + c] / th[c];
+        if (scaled > best) { best = scaled; arg = c; }
+      }
+    }
+    pred[i] = arg;
   }
-  if (valid) {
-    for (let i = 0; i < n; i++) if (!valid[i]) { raw.fill(0, i * numClasses, (i + 1) * numClasses); prob.fill(0, i * numClasses, (i + 1) * numClasses); pred[i] = 0; }
-  }
-  const columns = [];
-  if (p.raw) columns.push(denseVectorData(numClasses, raw, valid, n));
-  if (p.probability) columns.push(denseVectorData(numClasses, prob, valid, n));
-  if (p.prediction) columns.push(primitiveData({ kind: 'double' }, pred, valid));
-  return { columns };
-});
+}

@@ -43,6 +43,14 @@ export interface EncoderParams {
   keepInvalid: boolean;
 }
 
+/** The category an index sets (≥ c.size: none, the dropped last one); an invalid index is the extra category under 'keep', else an error. */
+export function categoryOf(label: number, c: { categorySize: number }, keepInvalid: boolean): number {
+  if (label >= 0 && label < c.categorySize) return Math.trunc(label);
+  if (keepInvalid) return c.categorySize;
+  if (label < 0) throw new Error(`Negative value: ${formatDouble(label)}. Input can't be negative. To handle invalid values, set Param handleInvalid to keep`);
+  throw new Error(`Unseen value: ${formatDouble(label)}. To handle unseen values, set Param handleInvalid to keep.`);
+}
+
 /**
  * One sparse column per input: index i in [0, categorySize) sets entry i (none when i is the dropped
  * last category); an invalid index is the extra category under 'keep', else an error. Null stays null.
@@ -57,15 +65,7 @@ export const ONE_HOT_ENCODER = registerMapper<EncoderParams>('feature.oneHotEnco
       let e = 0;
       for (let r = 0; r < n; r++) {
         if (!valid || valid[r]) {
-          const label = values[r];
-          let idx: number;
-          if (label >= 0 && label < c.categorySize) idx = Math.trunc(label);
-          else if (p.keepInvalid) idx = c.categorySize;
-          else if (label < 0) {
-            throw new Error(`Negative value: ${formatDouble(label)}. Input can't be negative. To handle invalid values, set Param handleInvalid to keep`);
-          } else {
-            throw new Error(`Unseen value: ${formatDouble(label)}. To handle unseen values, set Param handleInvalid to keep.`);
-          }
+          const idx = categoryOf(values[r], c, p.keepInvalid);
           if (idx < c.size) indices[e++] = idx;
         }
         offsets[r + 1] = e;

@@ -10,7 +10,9 @@ import { Estimator, Model, ParamMap } from '../pipeline/stage.js';
 import { dataTable, intArrayColumn, loadStage, registerStage, type LoadOptions } from '../persistence/index.js';
 import { attributeGroupMetadata, attributeOf, type AttributeGroup } from './attributes.js';
 import { checkSingleVsMultiColumnParams, columnKind, requireAbsent, requireNumericColumn } from './shared.js';
-import { MAX_INDEX, maxInto, ONE_HOT_ENCODER, type EncoderColumn, type EncoderParams } from './one-hot-encoder.kernels.js';
+import { categoryOf, MAX_INDEX, maxInto, ONE_HOT_ENCODER, type EncoderColumn, type EncoderParams } from './one-hot-encoder.kernels.js';
+import { SparseVector } from '../linalg/vectors.js';
+import type { RowStep } from '../pipeline/row-scorer.js';
 
 const encoderParams = {
   inputCol,
@@ -108,6 +110,25 @@ export class OneHotEncoderModel extends withParams(Model, encoderParams) {
   protected transformImpl(df: DataFrame): DataFrame {
     const { schema, params } = this.plan(df.schema);
     return df.withMappedColumns(ONE_HOT_ENCODER, params, schema.fields.slice(df.schema.length));
+  }
+
+  /** One row at a time (PipelineModel.rowScorer): per column, a vector of no entry or one, reused by the next row. */
+  compileRow(schema: StructType): RowStep {
+    const { schema: out, params } = this.plan(schema);
+    const names = out.fields.slice(schema.length).map((f) => f.name);
+    const columns = params.columns.map((c, i) => {
+      const index = new Int32Array(1);
+      return { ...c, output: names[i], index, empty: new SparseVector(c.size, new Int32Array(0), new Float64Array(0)), one: new SparseVector(c.size, index, Float64Array.of(1)) };
+    });
+    return (row) => {
+      for (const c of columns) {
+        const v = row[c.name];
+        if (v === null || v === undefined) { row[c.output] = null; continue; }
+        const idx = categoryOf(typeof v === 'boolean' ? (v ? 1 : 0) : Number(v), c, params.keepInvalid);
+        if (idx < c.size) { c.index[0] = idx; row[c.output] = c.one; } else row[c.output] = c.empty;
+      }
+      return true;
+    };
   }
 
   override copy(extra: ParamMap = ParamMap.empty()): this {

@@ -5,6 +5,7 @@ import { primitiveData } from '../dataframe/batch.js';
 import { registerMapper } from '../dataframe/mappers.js';
 import { DoubleType } from '../dataframe/types.js';
 import { columnByName, stringColumn } from './columns.js';
+import { formatDouble } from '../linalg/format.js';
 import type { ColumnKind } from './shared.js';
 
 export interface IndexerColumn { name: string; kind: ColumnKind }
@@ -36,6 +37,23 @@ export interface IndexerParams {
 
 const NULL_ERROR = 'StringIndexer encountered NULL value. To handle or skip NULLS, try setting StringIndexer.handleInvalid.';
 
+/** A label's index (null: a null value); a null or unseen one gets numLabels under 'keep', -1 (skip the row) under 'skip', else an error. */
+export function indexOfLabel(s: string | null, toIndex: ReadonlyMap<string, number>, numLabels: number, handleInvalid: IndexerParams['handleInvalid']): number {
+  const idx = s === null ? undefined : toIndex.get(s);
+  if (idx !== undefined) return idx;
+  if (handleInvalid === 'keep') return numLabels;
+  if (handleInvalid === 'skip') return -1;
+  if (s === null) throw new Error(NULL_ERROR);
+  throw new Error(`Unseen label: ${s}. To handle unseen labels, set Param handleInvalid to keep.`);
+}
+
+/** One value of a row as the label string transform reads (Spark's cast of numbers to string). */
+export function labelOfValue(v: unknown, kind: ColumnKind): string | null {
+  if (v === null || v === undefined) return null;
+  if (kind === 'string') return String(v);
+  return kind === 'double' ? formatDouble(Number(v)) : String(v);
+}
+
 /**
  * One double column per input: the label's index; under 'keep' a null or unseen label gets index
  * numLabels, under 'skip' its row is dropped, under 'error' it throws. Numeric inputs are cast to
@@ -48,15 +66,7 @@ export const STRING_INDEXER = registerMapper<IndexerParams>('feature.stringIndex
     const toIndex = new Map<string, number>();
     c.labels.forEach((l, i) => toIndex.set(l, i));
     const out = new Float64Array(n);
-    for (let r = 0; r < n; r++) {
-      const s = labels[r];
-      const idx = s === null ? undefined : toIndex.get(s);
-      if (idx !== undefined) { out[r] = idx; continue; }
-      if (p.handleInvalid === 'keep') out[r] = c.labels.length;
-      else if (p.handleInvalid === 'skip') out[r] = -1;
-      else if (s === null) throw new Error(NULL_ERROR);
-      else throw new Error(`Unseen label: ${s}. To handle unseen labels, set Param handleInvalid to keep.`);
-    }
+    for (let r = 0; r < n; r++) out[r] = indexOfLabel(labels[r], toIndex, c.labels.length, p.handleInvalid);
     return out;
   });
   if (p.handleInvalid !== 'skip') return { columns: indexed.map((v) => primitiveData(DoubleType, v, null)) };

@@ -12,7 +12,8 @@ import { Estimator, Model, ParamMap } from '../pipeline/stage.js';
 import { dataTable, loadStage, registerStage, stringArrayArrayColumn, type LoadOptions } from '../persistence/index.js';
 import { attributeMetadata } from './attributes.js';
 import { checkSingleVsMultiColumnParams, columnKind, requireAbsent } from './shared.js';
-import { LABEL_COUNTS, parseCountKey, STRING_INDEXER, type IndexerColumn, type IndexerParams } from './string-indexer.kernels.js';
+import { indexOfLabel, LABEL_COUNTS, labelOfValue, parseCountKey, STRING_INDEXER, type IndexerColumn, type IndexerParams } from './string-indexer.kernels.js';
+import type { RowStep } from '../pipeline/row-scorer.js';
 
 export const STRING_ORDER_TYPES = ['frequencyDesc', 'frequencyAsc', 'alphabetDesc', 'alphabetAsc'] as const;
 export type StringOrderType = (typeof STRING_ORDER_TYPES)[number];
@@ -143,6 +144,24 @@ export class StringIndexerModel extends withParams(Model, indexerParams) {
       handleInvalid: this.getHandleInvalid() as IndexerParams['handleInvalid'],
     };
     return df.withMappedColumns(STRING_INDEXER, params, schema.fields.slice(df.schema.length));
+  }
+
+  /** One row at a time (PipelineModel.rowScorer): transform's lookup and handleInvalid rule. */
+  compileRow(schema: StructType): RowStep {
+    const { pairs } = this.plan(schema);
+    const handle = this.getHandleInvalid() as IndexerParams['handleInvalid'];
+    const columns = pairs.map(({ position, input, output }) => ({
+      name: input.name, output, kind: columnKind(input.type), numLabels: this.labelsArray[position].length,
+      toIndex: new Map(this.labelsArray[position].map((l, i) => [l, i] as const)),
+    }));
+    return (row) => {
+      for (const c of columns) {
+        const idx = indexOfLabel(labelOfValue(row[c.name], c.kind), c.toIndex, c.numLabels, handle);
+        if (idx < 0) return false;
+        row[c.output] = idx;
+      }
+      return true;
+    };
   }
 
   override copy(extra: ParamMap = ParamMap.empty()): this {

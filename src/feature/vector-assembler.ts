@@ -19,7 +19,7 @@ import { loadStage, registerStage, type LoadOptions } from '../persistence/index
 import { attributeGroupMetadata, attributeGroupOf, attributeOf, vectorSizeOf, type Attribute } from './attributes.js';
 import { catalogString, columnKind, requireAbsent } from './shared.js';
 import { assembleRowInto, VECTOR_ASSEMBLER, type AssemblerInput, type AssemblerParams } from './vector-assembler.kernels.js';
-import { DenseVector } from '../linalg/vectors.js';
+import { DenseVector, SparseVector } from '../linalg/vectors.js';
 import type { RowStep } from '../pipeline/row-scorer.js';
 
 const HANDLE_INVALID_DOC =
@@ -58,19 +58,32 @@ export class VectorAssembler extends withParams(Transformer, {
     return df.withMappedColumns(VECTOR_ASSEMBLER, params, [field]);
   }
 
-  /** One row at a time (PipelineModel.rowScorer): into one buffer, as transform's dense output. */
+  /**
+   * One row at a time (PipelineModel.rowScorer), as transform assembles it: into one buffer for a
+   * dense output; a sparse output (mostly zeros, e.g. one-hot inputs) keeps the nonzero entries in
+   * order, as transform's does, in a new vector per row.
+   */
   compileRow(schema: StructType): RowStep {
     const { field, params } = this.plan(schema, true);
-    if (!params.dense) {
-      throw new Error(`${this.uid}: rowScorer needs every input's vector size and a dense output ` +
-        `(add VectorSizeHint for columns of unknown size); column '${field.name}' would be sparse`);
+    const { inputs, handleInvalid } = params;
+    const unknown = inputs.filter((i) => i.size < 0).map((i) => i.name);
+    if (unknown.length) throw new Error(`${this.uid}: rowScorer needs every input's vector size; add VectorSizeHint for [${unknown.join(', ')}]`);
+    const size = inputs.reduce((s, i) => s + i.size, 0), name = field.name;
+    const out = new Float64Array(size);
+    if (params.dense) {
+      const vector = new DenseVector(out);
+      return (row) => {
+        if (!assembleRowInto(row, inputs, handleInvalid, out)) return false;
+        row[name] = vector;
+        return true;
+      };
     }
-    const out = new Float64Array(vectorSizeOf(field)!);
-    const vector = new DenseVector(out);
-    const name = field.name, { inputs, handleInvalid } = params;
+    const indices = new Int32Array(size), values = new Float64Array(size);
     return (row) => {
       if (!assembleRowInto(row, inputs, handleInvalid, out)) return false;
-      row[name] = vector;
+      let e = 0;
+      for (let j = 0; j < size; j++) if (out[j] !== 0) { indices[e] = j; values[e++] = out[j]; }
+      row[name] = new SparseVector(size, indices.slice(0, e), values.slice(0, e));
       return true;
     };
   }

@@ -141,6 +141,15 @@ export function gemv(n: number, d: number, X: Float64Array, w: Float64Array, out
       out[i + 2] = s2;
       out[i + 3] = s3;
     }
+    // The rows left over sum in the same order as the groups of four: a row's value must not depend
+    // on where it sits in the block (a row scored alone gets what transform gave it in a batch).
+    for (; i < n; i++) {
+      const p = xOff + i * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += X[p + j] * w[j];
+      out[i] = s;
+    }
+    return;
   }
   for (; i < n; i++) out[i] = dotUnchecked(X, w, d, xOff + i * d, 0);
 }

@@ -46,7 +46,8 @@ export function compileRowScorer(stages: readonly PipelineStage[], schema: Struc
   const steps = stages.map((stage) => {
     if (!isRowCompilable(stage)) {
       throw new Error(`${stage.uid}: ${stage.constructor.name} cannot score single rows yet; ` +
-        'rowScorer supports VectorAssembler, StandardScalerModel and the decision tree, random forest and GBT models');
+        'rowScorer supports StringIndexerModel, OneHotEncoderModel, VectorAssembler, StandardScalerModel, ' +
+        'LogisticRegressionModel, LinearRegressionModel and the decision tree, random forest and GBT models');
     }
     const step = stage.compileRow(current);
     current = stage.transformSchema(current);

@@ -239,3 +239,23 @@ export function requirePredictorInputs(
 export function requireAbsent(stage: string, schema: StructType, name: string, role: string): void {
   if (schema.has(name)) throw new Error(`${stage}: output column '${name}' (${role}) already exists`);
 }
+
+/**
+ * One row's features as Instances (n = 1, dense), for scoring single rows with the same code as
+ * a batch: `load(vector)` copies a DenseVector or SparseVector of size d into the block (false for
+ * a null vector).
+ */
+export function rowInstances(d: number, stage: string, column: string): { inst: Instances; load(value: unknown): boolean } {
+  const X = new Float64Array(d);
+  return {
+    inst: { n: 1, X, xOff: 0, sv: null, labels: null, weights: null },
+    load(value) {
+      if (value === null || value === undefined) return false;
+      const v = value as { size: number; values: Float64Array; indices?: Int32Array };
+      if (v.size !== d) throw new Error(`${stage}: column '${column}' holds a vector of size ${v.size}, but the model has ${d} features`);
+      if (v.indices === undefined) X.set(v.values);
+      else { X.fill(0); for (let e = 0; e < v.indices.length; e++) X[v.indices[e]] = v.values[e]; }
+      return true;
+    },
+  };
+}

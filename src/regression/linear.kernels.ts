@@ -328,8 +328,14 @@ export function scoringInstances(batch: RecordBatch, column: string, sparse: boo
 /** prediction = x·coefficients + intercept; null vectors give null. */
 export const LINEAR_PREDICT = registerMapper<LinearPredictParams>('linear.predict', (batch, p) => {
   const { inst, valid } = scoringInstances(batch, p.column, p.sparse, p.d, p.stage);
-  const n = inst.n, out = new Float64Array(n);
-  marginsOf(inst, p.d, p.coef, 0, n, out);
-  for (let i = 0; i < n; i++) out[i] += p.intercept;
+  const out = new Float64Array(inst.n);
+  linearPredictInto(inst, p, out);
   return { columns: [primitiveData({ kind: 'double' }, out, valid)] };
 });
+
+/** x·coefficients + intercept of the instances' rows into `out`: transform's (and the row scorer's) formula. */
+export function linearPredictInto(inst: Instances, p: Pick<LinearPredictParams, 'd' | 'coef' | 'intercept'>, out: Float64Array): void {
+  const n = inst.n;
+  marginsOf(inst, p.d, p.coef, 0, n, out);
+  for (let i = 0; i < n; i++) out[i] += p.intercept;
+}

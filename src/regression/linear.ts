@@ -22,9 +22,10 @@ import {
 import { Estimator, Model, ParamMap } from '../pipeline/stage.js';
 import { Identifiable } from '../pipeline/uid.js';
 import { dataTable, doubleColumn, loadStage, registerStage, vectorColumn, type LoadOptions } from '../persistence/index.js';
-import { requireAbsent, requirePredictorInputs, type InstanceSpec } from './linear-instances.js';
+import { requireAbsent, requirePredictorInputs, rowInstances, type InstanceSpec } from './linear-instances.js';
+import type { RowStep } from '../pipeline/row-scorer.js';
 import {
-  HUBER, INSTANCE_STATS, LEAST_SQUARES, LINEAR_GRAM, LINEAR_PREDICT, mergeInstanceStats, summarizerVariance,
+  HUBER, INSTANCE_STATS, LEAST_SQUARES, LINEAR_GRAM, LINEAR_PREDICT, linearPredictInto, mergeInstanceStats, summarizerVariance,
   zeroInstanceStats, type HuberParams, type LeastSquaresParams, type LinearPredictParams,
 } from './linear.kernels.js';
 import { solveNormalEquations } from './linear-normal.js';
@@ -113,8 +114,27 @@ export class LinearRegressionModel extends withParams(Model, linearParams) {
   protected transformImpl(df: DataFrame): DataFrame {
     const prediction = this.getPredictionCol();
     if (prediction === '') return df;
-    const field = df.schema.field(this.getFeaturesCol());
-    const params: LinearPredictParams = {
+    return df.withMappedColumns(LINEAR_PREDICT, this.predictParams(df.schema), [predictionField(prediction)]);
+  }
+
+  /** One row at a time (PipelineModel.rowScorer): transform's margin function on a one-row block. */
+  compileRow(schema: StructType): RowStep {
+    this.transformSchema(schema);
+    const p = this.predictParams(schema), name = this.getPredictionCol();
+    const { inst, load } = rowInstances(p.d, 'LinearRegressionModel', p.column);
+    const out = new Float64Array(1);
+    return (row) => {
+      if (name === '') return true;
+      if (!load(row[p.column])) { row[name] = null; return true; }
+      linearPredictInto(inst, p, out);
+      row[name] = out[0];
+      return true;
+    };
+  }
+
+  private predictParams(schema: StructType): LinearPredictParams {
+    const field = schema.field(this.getFeaturesCol());
+    return {
       column: field.name,
       sparse: field.type.kind === 'vector' && field.type.encoding === 'sparse',
       d: this.numFeatures,
@@ -122,7 +142,6 @@ export class LinearRegressionModel extends withParams(Model, linearParams) {
       intercept: this.intercept,
       stage: 'LinearRegressionModel',
     };
-    return df.withMappedColumns(LINEAR_PREDICT, params, [predictionField(prediction)]);
   }
 
   /** Metrics of the model on another DataFrame (computed when first read). */

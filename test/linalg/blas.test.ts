@@ -107,6 +107,18 @@ describe('gemv and gemvT', () => {
     assertAllClose(out, expected, TOL);
   });
 
+  test.prop([rows, anyWidth, offset, seed])("gemv gives a row the same bits wherever it sits in the block (alone or among others)", (n, d, xOff, s) => {
+    const X = randomArray(xOff + n * d, s);
+    const w = randomArray(d, s + 1);
+    const all = new Float64Array(n);
+    gemv(n, d, X, w, all, xOff);
+    const one = new Float64Array(1);
+    for (let i = 0; i < n; i++) {
+      gemv(1, d, X, w, one, xOff + i * d);
+      expect(one[0], `row ${i} of ${n}, d = ${d}`).toBe(all[i]);
+    }
+  });
+
   test.prop([rows, anyWidth, offset, seed])('gemvT accumulates Xᵀr into out', (n, d, xOff, s) => {
     const X = randomArray(xOff + n * d, s);
     const r = randomArray(n, s + 1);

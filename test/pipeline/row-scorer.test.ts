@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 
 import {
-  DecisionTreeClassifier, DecisionTreeRegressor, GBTClassifier, GBTRegressor, Pipeline, RandomForestClassifier,
+  DecisionTreeClassifier, DecisionTreeRegressor, GBTClassifier, GBTRegressor, LinearRegression, LogisticRegression, OneHotEncoder, PCA, Pipeline, RandomForestClassifier,
   RandomForestRegressor, StandardScaler, col, StringIndexer, VectorAssembler, Vectors, type DataFrame, type PipelineModel,
 } from '../../src/index.js';
 import { useSessions } from '../helpers/sessions.js';
@@ -40,7 +40,10 @@ async function expectSameAsTransform(model: PipelineModel, df: DataFrame, column
     const out = scorer.score(r);
     return out === null ? null : Object.fromEntries(columns.map((c) => [c, exact(out[c])]));
   }).filter((r) => r !== null);
-  expect(actual).toEqual(expected.map((r) => Object.fromEntries(columns.map((c) => [c, exact(r[c])]))));
+  const wanted = expected.map((r) => Object.fromEntries(columns.map((c) => [c, exact(r[c])])));
+  const first = actual.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(wanted[i]));
+  expect(first === -1 ? null : { row: first, actual: actual[first], expected: wanted[first] }).toBeNull();
+  expect(actual).toEqual(wanted);
 }
 
 const assembler = (handleInvalid: 'error' | 'skip' | 'keep' = 'keep') => new VectorAssembler({ inputCols: ['a', 'b', 'c', 'v', 'flag'], outputCol: 'features', handleInvalid });
@@ -69,6 +72,29 @@ describe('PipelineModel.rowScorer', () => {
     }
   });
 
+  it('StringIndexer → OneHotEncoder → assembler → scaler → logistic regression (binary, multinomial), linear regression', async () => {
+    const df = frame().withColumn('s', col('a').cast('string'));
+    const front = () => [
+      new StringIndexer({ inputCol: 's', outputCol: 'si', handleInvalid: 'keep' }),
+      new OneHotEncoder({ inputCols: ['si'], outputCols: ['oh'] }),
+      new VectorAssembler({ inputCols: ['oh', 'b', 'c', 'v', 'flag'], outputCol: 'features', handleInvalid: 'skip' }),
+      scaler(),
+    ];
+    for (const last of [
+      new LogisticRegression({ featuresCol: 'scaled', maxIter: 20, regParam: 0.01 }),
+      new LogisticRegression({ featuresCol: 'scaled', labelCol: 'a', maxIter: 20, family: 'multinomial', thresholds: Array(10).fill(0.1) }),
+      new LinearRegression({ featuresCol: 'scaled', labelCol: 'y' }),
+    ]) {
+      const model = await new Pipeline({ stages: [...front(), last] }).fit(df);
+      const cols = last instanceof LinearRegression ? ['si', 'oh', 'prediction'] : ['si', 'oh', 'scaled', 'rawPrediction', 'probability', 'prediction'];
+      await expectSameAsTransform(model, df, cols);
+    }
+    // An unseen label under 'keep' gets the extra index, as transform gives it.
+    const indexer = await new Pipeline({ stages: front().slice(0, 2) }).fit(df);
+    const out = indexer.rowScorer(df.schema).score({ s: 'never seen' })!;
+    expect(out.si).toBe(10);
+  });
+
   it("follows the assembler's handleInvalid: 'skip' drops the row, 'error' names the column, 'keep' writes NaN", async () => {
     const df = frame();
     const skip = await new Pipeline({ stages: [assembler('skip'), scaler()] }).fit(df);
@@ -93,8 +119,8 @@ describe('PipelineModel.rowScorer', () => {
   });
 
   it('names a stage it cannot compile', async () => {
-    const df = frame().withColumn('s', col('a').cast('string'));
-    const model = await new Pipeline({ stages: [new StringIndexer({ inputCol: 's', outputCol: 'si' })] }).fit(df);
-    expect(() => model.rowScorer(df.schema)).toThrow(/StringIndexerModel cannot score single rows yet/);
+    const df = frame();
+    const model = await new Pipeline({ stages: [assembler('skip'), new PCA({ inputCol: 'features', outputCol: 'pca', k: 2 })] }).fit(df);
+    expect(() => model.rowScorer(df.schema)).toThrow(/PCAModel cannot score single rows yet/);
   });
 });
