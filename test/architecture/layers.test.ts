@@ -25,6 +25,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['tree'], // the tree learner shared by classification and regression
   ['feature', 'evaluation', 'classification', 'regression', 'clustering', 'recommendation'], // the stage folders
   ['tuning'], // validators over estimators and evaluators
+  ['cli'], // the `quiver` command line (its entry, src/cli.ts, loads the package root)
 ];
 
 /**

@@ -141,6 +141,17 @@ describe('installed in an empty project', () => {
     expect(r.stdout).toMatch(/total/);
   });
 
+  it('installs the quiver command (package.json bin)', () => {
+    const bin = path.join(app, 'node_modules', '.bin', 'quiver');
+    const help = run(bin, ['--help'], app);
+    expect(help.stderr).toBe('');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/Usage: quiver .*\n(.*\n)*\s+score /);
+    const bad = run(bin, ['show', 'no-such-model'], app);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
   it('runs the demo from examples/ (which imports quiver by name)', () => {
     fs.copyFileSync(path.join(repo, 'examples/demo.mjs'), path.join(app, 'demo.mjs'));
     const r = run(process.execPath, ['demo.mjs'], app, { DEMO_ROWS: '4000' });
