@@ -1,0 +1,353 @@
+// SELECT statements to DataFrame calls: FROM (views, CTEs, subqueries, joins) -> filter (WHERE)
+// -> groupBy().agg() (GROUP BY, aggregates) -> filter (HAVING) -> select (with window columns)
+// -> distinct -> orderBy -> limit, the order Spark's analyzer gives them. Nothing here executes or
+// optimises: the result is the DataFrame the equivalent API calls would build.
+import { coalesce, Column, col, lit, type Expr } from '../column.js';
+import type { DataFrame } from '../dataframe.js';
+import type { AggColumn } from '../grouped.js';
+import { exprJson } from '../literal.js';
+import type { Catalog } from './catalog.js';
+import { tableNotFound } from './catalog.js';
+import { columnName, compileExpr, displayExpr, hasAggregate, literalOf, sortOrder, type AggregateSink, type ExprContext } from './expression.js';
+import { unsupported, type AstNode } from './parse.js';
+import { Scope } from './scope.js';
+
+export interface QueryEnv {
+  catalog: Catalog;
+  /** Common table expressions in scope (lower-case names). */
+  ctes: Map<string, DataFrame>;
+  /** A one-row DataFrame, for SELECT without FROM. */
+  oneRow: () => DataFrame;
+}
+
+/** A relation being built: its DataFrame and the names its columns answer to. */
+export interface Relation { df: DataFrame; scope: Scope }
+
+/** A query: WITH, then a chain of SELECTs joined by UNION [ALL], with the chain's ORDER BY / LIMIT. */
+export function compileQuery(ast: AstNode, env: QueryEnv): DataFrame {
+  let scoped = env;
+  if (ast.with) {
+    if (ast.with.some?.((w: AstNode) => w.recursive) || ast.with.recursive) throw unsupported('WITH RECURSIVE');
+    const ctes = new Map(env.ctes);
+    for (const w of ast.with as AstNode[]) {
+      const name = String(w.name?.value ?? w.name);
+      let df = compileQuery(w.stmt.ast ?? w.stmt, { ...env, ctes });
+      const cols = (w.columns ?? []) as AstNode[];
+      if (cols.length) {
+        if (cols.length !== df.columns.length) throw new Error(`sql: WITH ${name}(...) names ${cols.length} columns but its query has ${df.columns.length}`);
+        df = df.select(...df.columns.map((c, i) => col(c).alias(String(cols[i].value ?? columnName(cols[i])))));
+      }
+      ctes.set(name.toLowerCase(), df);
+    }
+    scoped = { ...env, ctes };
+  }
+  const chain: AstNode[] = [];
+  for (let s: AstNode | undefined = ast; s; s = s._next) chain.push(s);
+  if (chain.length === 1) return compileSelect(ast, scoped);
+  const last = chain[chain.length - 1];
+  // The ORDER BY and LIMIT written after the last SELECT apply to the whole chain.
+  let result = compileSelect(chain[0], scoped);
+  for (let i = 1; i < chain.length; i++) {
+    const s = i === chain.length - 1 ? { ...last, orderby: null, limit: null } : chain[i];
+    const op = String(chain[i - 1].set_op ?? '').toLowerCase().replace(/\s+/g, ' ');
+    const right = compileSelect(s, scoped);
+    if (op === 'union all') result = result.union(right);
+    else if (op === 'union' || op === 'union distinct') result = result.union(right).distinct();
+    else throw unsupported(op.toUpperCase() || 'this set operation', 'UNION and UNION ALL are supported');
+  }
+  const scope = Scope.of(result, null);
+  const outputs = result.columns.map((name) => ({ name, expr: col(name).expr }));
+  const orders = (last.orderby ?? []) as AstNode[];
+  if (orders.length) {
+    const ctx: ExprContext = { scope, clause: 'ORDER BY', aggregates: null, windows: null };
+    const keys = orders.map((o, i) => {
+      const k = outputKey(o.expr, outputs, ctx);
+      void i;
+      return sortOrder(o, k ?? compileExpr(o.expr, ctx));
+    });
+    result = result.orderBy(...keys);
+  }
+  return applyLimit(result, last.limit);
+}
+
+/** One SELECT; `preset` is the relation it reads when it has no FROM of its own (selectExpr). */
+export function compileSelect(ast: AstNode, env: QueryEnv, preset?: Relation): DataFrame {
+  if (ast.into?.expr || ast.into?.type) throw unsupported('SELECT ... INTO');
+  if (ast.qualify) throw unsupported('QUALIFY');
+  let rel = preset ?? (ast.from ? compileFrom(ast.from as AstNode[], env) : { df: env.oneRow(), scope: new Scope([]) });
+  const rowCtx = (clause: string): ExprContext => ({ scope: rel.scope, clause, aggregates: null, windows: null });
+  if (ast.where) rel = { ...rel, df: rel.df.filter(compileExpr(ast.where, rowCtx('WHERE'))) };
+
+  const windows = new Map<string, AstNode>();
+  for (const w of (ast.window?.expr ?? []) as AstNode[]) windows.set(String(w.name).toLowerCase(), w.as_window_specification);
+
+  const items = selectItems(ast.columns as AstNode[] | string);
+  const groupBy = groupByItems(ast, items, rel.scope);
+  const orders = (ast.orderby ?? []) as AstNode[];
+  const aggregating = groupBy.length > 0 || items.some((i) => i.ast && hasAggregate(i.ast)) || hasAggregate(ast.having) || orders.some((o) => hasAggregate(o.expr));
+  const distinct = String(ast.distinct?.type ?? ast.distinct ?? '').toUpperCase() === 'DISTINCT';
+  if (typeof ast.distinct === 'string' && ast.distinct.toUpperCase() !== 'DISTINCT' && ast.distinct) throw unsupported(`SELECT ${ast.distinct}`);
+
+  const agg = aggregating ? new Aggregation(rel, groupBy) : null;
+  const ctx = (clause: string): ExprContext => ({ scope: rel.scope, clause, aggregates: agg, windows: agg ? null : windows });
+
+  // Select list, HAVING and ORDER BY are compiled against the FROM relation first (aggregates are
+  // collected on the way), then rewritten onto the aggregated one.
+  let outputs = items.flatMap((item) => {
+    if (item.star !== undefined) return rel.scope.star(item.star).map((s) => ({ name: s.name, expr: s.expr }));
+    const c = compileExpr(item.ast!, ctx('the select list'));
+    return [{ name: item.alias ?? (item.ast!.type === 'column_ref' ? columnName(item.ast!) : null), expr: c.expr }];
+  }) as { name: string | null; expr: Expr }[];
+  const having = ast.having ? compileExpr(ast.having, ctx('HAVING')).expr : null;
+  const orderExprs = orders.map((o) => outputKey(o.expr, outputs, ctx('ORDER BY')) ?? compileExpr(o.expr, ctx('ORDER BY')));
+
+  let df = rel.df;
+  let names = new Map<string, string>();
+  if (agg) {
+    df = agg.build();
+    names = agg.names;
+    outputs = outputs.map((o) => ({ ...o, expr: agg.rewrite(o.expr) }));
+  }
+  if (having !== null) {
+    if (!agg) throw new Error('sql: HAVING needs GROUP BY or an aggregate');
+    df = df.filter(new Column(agg.rewrite(having)));
+  }
+  const named = outputs.map((o) => ({ name: o.name ?? displayExpr(o.expr, rel.scope, names), expr: o.expr }));
+  // ORDER BY terms not in the select list are computed as hidden columns, dropped after sorting.
+  const hidden: Column[] = [];
+  const sortKeys = orderExprs.map((c, i) => {
+    let e = c.expr;
+    if (e.op === 'col' && named.some((o) => o.name === (e as { name: string }).name) && outputKeyName(c)) return sortOrder(orders[i], col(e.name));
+    if (agg) e = agg.rewrite(e);
+    const same = named.find((o) => exprJson(o.expr) === exprJson(e));
+    if (same) return sortOrder(orders[i], col(same.name));
+    hidden.push(new Column(e).alias(`__ord${i}`));
+    return sortOrder(orders[i], col(`__ord${i}`));
+  });
+  if (distinct && hidden.length) throw new Error('sql: with SELECT DISTINCT, ORDER BY terms must appear in the select list');
+  let out = df.select(...named.map((o) => new Column(o.expr).alias(o.name)), ...hidden);
+  if (distinct) out = out.distinct();
+  if (sortKeys.length) out = out.orderBy(...sortKeys);
+  out = applyLimit(out, ast.limit);
+  return hidden.length ? out.drop(...hidden.map((_, i) => out.columns[named.length + i])) : out;
+}
+
+const OUTPUT_REF = Symbol('output');
+const outputKeyName = (c: Column): boolean => (c as unknown as Record<symbol, boolean>)[OUTPUT_REF] === true;
+
+/** ORDER BY 2 (an ordinal) or ORDER BY alias: the select list's column, else null. */
+function outputKey(node: AstNode, outputs: { name: string | null; expr: Expr }[], ctx: ExprContext): Column | null {
+  const mark = (name: string) => Object.assign(col(name), { [OUTPUT_REF]: true });
+  if (node.type === 'number') {
+    const k = Number(node.value);
+    if (!Number.isInteger(k) || k < 1 || k > outputs.length) throw new Error(`sql: ORDER BY position ${node.value} is not in the select list (1 to ${outputs.length})`);
+    const o = outputs[k - 1];
+    return o.name ? mark(o.name) : new Column(o.expr);
+  }
+  if (node.type === 'column_ref' && !node.table) {
+    const name = columnName(node);
+    const hit = outputs.find((o) => o.name === name) ?? outputs.find((o) => o.name !== null && o.name.toLowerCase() === name.toLowerCase());
+    if (hit) return mark(hit.name!);
+  }
+  void ctx;
+  return null;
+}
+
+interface SelectItem { ast?: AstNode; alias: string | null; star?: string | null }
+
+function selectItems(columns: AstNode[] | string): SelectItem[] {
+  if (columns === '*') return [{ alias: null, star: null }];
+  return (columns as AstNode[]).map((c) => {
+    const e = c.expr as AstNode;
+    const alias = c.as === null || c.as === undefined ? null : String(typeof c.as === 'object' ? c.as.value : c.as);
+    if ((e.type === 'column_ref' && columnName(e) === '*') || e.type === 'star') {
+      return { alias: null, star: e.table ? String(typeof e.table === 'object' ? e.table.value : e.table) : null };
+    }
+    return { ast: e, alias };
+  });
+}
+
+/** GROUP BY terms as expressions; an ordinal or a select alias (that is not a column) names a select item, as in Spark. */
+function groupByItems(ast: AstNode, items: SelectItem[], scope: Scope): AstNode[] {
+  const g = ast.groupby;
+  if (!g) return [];
+  if (g.modifiers?.length || g.type === 'rollup') throw unsupported('GROUP BY ROLLUP/CUBE/GROUPING SETS');
+  const cols = (Array.isArray(g) ? g : g.columns ?? []) as AstNode[];
+  return cols.map((c) => {
+    if (c.type === 'number') {
+      const k = Number(c.value);
+      const item = items[k - 1];
+      if (!item || !item.ast) throw new Error(`sql: GROUP BY position ${c.value} is not an expression of the select list (1 to ${items.length})`);
+      return item.ast;
+    }
+    if (c.type === 'column_ref' && !c.table) {
+      const name = columnName(c);
+      const isColumn = scope.columns.some((s) => s.bare && s.name.toLowerCase() === name.toLowerCase());
+      const aliased = items.find((i) => i.alias !== null && i.alias.toLowerCase() === name.toLowerCase());
+      if (!isColumn && aliased?.ast) return aliased.ast;
+    }
+    return c;
+  });
+}
+
+/** Collects the aggregates of one query and rewrites expressions onto the aggregated DataFrame. */
+class Aggregation implements AggregateSink {
+  private readonly aggs: AggColumn[] = [];
+  private readonly aggKeys = new Map<string, string>();
+  private readonly keyOf = new Map<string, string>();
+  private readonly keys: string[] = [];
+  readonly names = new Map<string, string>();
+  private source: DataFrame;
+
+  constructor(private readonly rel: Relation, groupBy: AstNode[]) {
+    this.source = rel.df;
+    const ctx: ExprContext = { scope: rel.scope, clause: 'GROUP BY', aggregates: null, windows: null };
+    groupBy.forEach((g, i) => {
+      const e = compileExpr(g, ctx).expr;
+      const k = exprJson(e);
+      if (this.keyOf.has(k)) return;
+      let name: string;
+      if (e.op === 'col') name = e.name;
+      else { name = `__grp${i}`; this.source = this.source.withColumn(name, new Column(e)); }
+      this.keyOf.set(k, name);
+      this.keys.push(name);
+      this.names.set(name, displayExpr(e, rel.scope));
+    });
+  }
+
+  add(agg: AggColumn, name: string): Expr {
+    const k = exprJson([agg.fn, agg.input?.expr ?? null]);
+    let internal = this.aggKeys.get(k);
+    if (!internal) {
+      internal = `__agg${this.aggs.length}`;
+      this.aggs.push(agg.alias(internal));
+      this.aggKeys.set(k, internal);
+      this.names.set(internal, name);
+    }
+    return col(internal).expr;
+  }
+
+  build(): DataFrame { return this.source.groupBy(...this.keys).agg(...this.aggs); }
+
+  /** Grouping expressions become their key columns; anything else not aggregated is an error, as Spark's. */
+  rewrite(e: Expr): Expr {
+    const key = this.keyOf.get(exprJson(e));
+    if (key) return col(key).expr;
+    if (e.op === 'col') {
+      if (this.aggKeys.size && [...this.aggKeys.values()].includes(e.name)) return e;
+      const shown = displayExpr(e, this.rel.scope);
+      if (e.name.startsWith('{')) throw unsupported('a window function in a query with GROUP BY or aggregates', 'aggregate in a subquery, then apply the window function over it');
+      throw new Error(`[MISSING_AGGREGATION] The non-aggregating expression "${shown}" is based on columns which are not participating in the GROUP BY clause. Add the columns or the expression to the GROUP BY, or aggregate the expression.`);
+    }
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(e)) out[k] = this.rewriteValue(v);
+    return out as Expr;
+  }
+
+  private rewriteValue(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map((x) => this.rewriteValue(x));
+    if (v !== null && typeof v === 'object' && 'op' in v) return this.rewrite(v as Expr);
+    return v;
+  }
+}
+
+function applyLimit(df: DataFrame, limit: AstNode | null | undefined): DataFrame {
+  const values = (limit?.value ?? []) as AstNode[];
+  if (values.length === 0) return df;
+  if (values.length > 1) throw unsupported('LIMIT with OFFSET');
+  const n = literalOf(values[0]);
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) throw new Error(`sql: LIMIT takes a non-negative integer but got ${JSON.stringify(values[0].value)}`);
+  return df.limit(n);
+}
+
+// --- FROM --------------------------------------------------------------------------------------
+
+type How = 'inner' | 'left' | 'right' | 'full' | 'cross';
+const JOINS: Record<string, How> = {
+  'join': 'inner', 'inner join': 'inner', 'left join': 'left', 'left outer join': 'left', 'right join': 'right', 'right outer join': 'right',
+  'full join': 'full', 'full outer join': 'full', 'cross join': 'cross',
+};
+
+function compileFrom(from: AstNode[], env: QueryEnv): Relation {
+  const sources = from.map((item, i) => source(item, env, i));
+  if (sources.length === 1) return { df: sources[0].df, scope: Scope.of(sources[0].df, sources[0].qualifier) };
+  // Joined relations read every column under a name unique to its table: `alias.column`.
+  const seen = new Set<string>();
+  const rels = sources.map((s, i): Relation => {
+    const q = s.qualifier ?? `__subquery${i}`;
+    if (seen.has(q.toLowerCase())) throw new Error(`sql: '${q}' appears twice in FROM; give each an alias`);
+    seen.add(q.toLowerCase());
+    const df = s.df.select(...s.df.columns.map((c) => col(c).alias(`${q}.${c}`)));
+    return { df, scope: new Scope(s.df.columns.map((name) => ({ qualifier: s.qualifier, name, expr: col(`${q}.${name}`).expr, bare: true }))) };
+  });
+  let acc = rels[0];
+  for (let i = 1; i < rels.length; i++) {
+    const item = from[i];
+    const kind = item.join ? String(item.join).toLowerCase().replace(/\s+/g, ' ') : 'cross join';
+    const how = JOINS[kind];
+    if (!how) throw unsupported(String(item.join).toUpperCase(), 'supported joins: INNER, LEFT, RIGHT, FULL [OUTER] and CROSS');
+    acc = joinStep(acc, rels[i], how, item.on ?? null, item.using ?? null);
+  }
+  return acc;
+}
+
+function source(item: AstNode, env: QueryEnv, i: number): { df: DataFrame; qualifier: string | null } {
+  const alias = item.as ? String(typeof item.as === 'object' ? item.as.value : item.as) : null;
+  if (item.expr?.ast) return { df: compileQuery(item.expr.ast, env), qualifier: alias };
+  if (item.expr) throw unsupported(`this FROM item (${String(item.expr.type ?? 'expression')})`);
+  if (item.type === 'dual') return { df: env.oneRow(), qualifier: null };
+  if (typeof item.table !== 'string') throw unsupported(`FROM item ${i + 1}`);
+  const db = item.db ? String(item.db) : null;
+  const name = item.table;
+  if (db === null && env.ctes.has(name.toLowerCase())) return { df: env.ctes.get(name.toLowerCase())!, qualifier: alias ?? name };
+  try {
+    return { df: env.catalog.resolve(db, name), qualifier: alias ?? name };
+  } catch {
+    throw tableNotFound(db ? `${db}.${name}` : name, [...[...env.ctes.keys()], ...env.catalog.names()]);
+  }
+}
+
+function joinStep(left: Relation, right: Relation, how: How, on: AstNode | null, using: AstNode[] | null): Relation {
+  if (using) {
+    if (how === 'cross') throw new Error('sql: CROSS JOIN takes no USING');
+    const names = using.map((u) => String(typeof u === 'string' ? u : u.value ?? columnName(u)));
+    const pairs = names.map((n) => [left.scope.resolve(null, n), right.scope.resolve(null, n)] as [Expr, Expr]);
+    const cond = pairs.map(([l, r]) => new Column(l).eq(new Column(r))).reduce((a, b) => a.and(b));
+    const df = left.df.join(right.df, cond, how);
+    const lower = names.map((n) => n.toLowerCase());
+    const hide = (s: Scope) => s.columns.map((c) => (lower.includes(c.name.toLowerCase()) ? { ...c, bare: false } : c));
+    // A USING key is one column: the left's, the right's for RIGHT JOIN, either for FULL JOIN (Spark).
+    const keys = names.map((name, i) => ({
+      qualifier: null, name, bare: true,
+      expr: how === 'full' ? coalesce(new Column(pairs[i][0]), new Column(pairs[i][1])).expr : how === 'right' ? pairs[i][1] : pairs[i][0],
+    }));
+    return { df, scope: new Scope([...keys, ...hide(left.scope), ...hide(right.scope)]) };
+  }
+  const scope = left.scope.concat(right.scope);
+  if (!on) {
+    if (how !== 'cross' && how !== 'inner') throw new Error(`sql: a ${how.toUpperCase()} JOIN needs ON or USING`);
+    return { df: crossJoin(left.df, right.df), scope };
+  }
+  if (how === 'cross') throw new Error('sql: CROSS JOIN takes no ON condition; use JOIN ... ON');
+  const cond = compileExpr(on, { scope, clause: 'the join condition (ON)', aggregates: null, windows: null }).expr;
+  const keys: Column[] = [], residual: Column[] = [];
+  for (const c of conjuncts(cond)) {
+    const side = (e: Expr) => (e.op !== 'col' ? null : left.df.schema.has(e.name) ? 'left' : right.df.schema.has(e.name) ? 'right' : null);
+    if (c.op === 'cmp' && c.fn === '==' && side(c.left) && side(c.right) && side(c.left) !== side(c.right)) keys.push(new Column(c));
+    else residual.push(new Column(c));
+  }
+  if (residual.length && how !== 'inner') {
+    throw unsupported(`a ${how.toUpperCase()} JOIN condition other than equalities between the two sides joined by AND`, 'filter one side first, or use an INNER JOIN');
+  }
+  let df = keys.length ? left.df.join(right.df, keys.reduce((a, b) => a.and(b)), how) : crossJoin(left.df, right.df);
+  if (residual.length) df = df.filter(residual.reduce((a, b) => a.and(b)));
+  return { df, scope };
+}
+
+function conjuncts(e: Expr): Expr[] { return e.op === 'and' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e]; }
+
+/** Every pair of rows: an equi-join on a constant (Quiver's join is a hash join on keys). */
+function crossJoin(l: DataFrame, r: DataFrame): DataFrame {
+  const lk = '__cross_left', rk = '__cross_right';
+  return l.withColumn(lk, lit(0)).join(r.withColumn(rk, lit(0)), col(lk).eq(col(rk)), 'inner').drop(lk, rk);
+}
