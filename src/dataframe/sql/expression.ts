@@ -224,6 +224,7 @@ function call(node: AstNode, ctx: ExprContext): Column {
     case 'coalesce': case 'nvl': case 'ifnull':
       if (args.length === 0 || (name !== 'coalesce' && args.length !== 2)) throw new Error(`sql: ${name}() takes ${name === 'coalesce' ? 'one or more arguments' : 'two arguments'} but got ${args.length}`);
       return coalesce(...args.map(sub));
+    case 'not': return sub(one(name, args)).not(); // `NOT (a OR b)` parses as a call
     case 'isnan': return isnan(sub(one(name, args)));
     case 'isnull': return sub(one(name, args)).isNull();
     case 'isnotnull': return sub(one(name, args)).isNotNull();
