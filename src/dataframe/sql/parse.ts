@@ -37,8 +37,12 @@ export interface Parsed { ast: AstNode; text: string }
 /** One SELECT statement (possibly a UNION chain with WITH); throws Spark's PARSE_SYNTAX_ERROR shape. */
 export function parseStatement(text: string): Parsed {
   if (typeof text !== 'string' || !text.trim()) throw new Error('sql: expected a SQL statement but got an empty string');
-  const semi = /LEFT\s+(SEMI|ANTI)\s+JOIN/i.exec(maskQuoted(text));
+  const masked = maskQuoted(text);
+  // Constructs the grammar rejects with a bare syntax error: named here instead.
+  const semi = /\bLEFT\s+(SEMI|ANTI)\s+JOIN\b/i.exec(masked);
   if (semi) throw unsupported(`LEFT ${semi[1].toUpperCase()} JOIN`, `use df.join(other, on, 'left_${semi[1].toLowerCase()}')`);
+  const setOp = /\b(INTERSECT|EXCEPT)\b/i.exec(masked);
+  if (setOp) throw unsupported(setOp[1].toUpperCase(), 'UNION and UNION ALL are supported');
   const { rewritten, rangeFrames } = rewriteRangeFrames(text);
   let ast: AstNode | AstNode[];
   try {
@@ -49,7 +53,7 @@ export function parseStatement(text: string): Parsed {
   const statements = Array.isArray(ast) ? ast : [ast];
   if (statements.length !== 1) throw new Error(`sql: expected one statement but got ${statements.length}`);
   const stmt = statements[0];
-  if (stmt.type !== 'select') throw unsupported(`${String(stmt.type).toUpperCase()} statements`, 'spark.sql runs queries (SELECT)');
+  if (stmt.type !== 'select') throw unsupported(`a ${String(stmt.type).toUpperCase()} statement`, 'spark.sql runs queries (SELECT)');
   markRangeFrames(stmt, maskQuoted(rewritten), rangeFrames);
   return { ast: stmt, text };
 }

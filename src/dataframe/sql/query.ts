@@ -89,7 +89,11 @@ export function compileSelect(ast: AstNode, env: QueryEnv, preset?: Relation): D
   if (typeof ast.distinct === 'string' && ast.distinct.toUpperCase() !== 'DISTINCT' && ast.distinct) throw unsupported(`SELECT ${ast.distinct}`);
 
   const agg = aggregating ? new Aggregation(rel, groupBy) : null;
-  const ctx = (clause: string): ExprContext => ({ scope: rel.scope, clause, aggregates: agg, windows: agg ? null : windows });
+  const ctx = (clause: string): ExprContext => ({
+    scope: rel.scope, aggregates: agg, windows: agg ? null : windows,
+    // Quiver computes window functions before an aggregation, never over its result.
+    clause: agg ? `${clause} of a query with GROUP BY or aggregates (aggregate in a subquery, then apply the window over it)` : clause,
+  });
 
   // Select list, HAVING and ORDER BY are compiled against the FROM relation first (aggregates are
   // collected on the way), then rewritten onto the aggregated one.
@@ -293,6 +297,7 @@ function compileFrom(from: AstNode[], env: QueryEnv): Relation {
 
 function source(item: AstNode, env: QueryEnv, i: number): { df: DataFrame; qualifier: string | null } {
   const alias = item.as ? String(typeof item.as === 'object' ? item.as.value : item.as) : null;
+  if (item.prefix) throw unsupported(`${String(item.prefix).toUpperCase()} in FROM`);
   if (item.expr?.ast) return { df: compileQuery(item.expr.ast, env), qualifier: alias };
   if (item.expr) throw unsupported(`this FROM item (${String(item.expr.type ?? 'expression')})`);
   if (item.type === 'dual') return { df: env.oneRow(), qualifier: null };
