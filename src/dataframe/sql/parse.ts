@@ -53,7 +53,7 @@ export function parseStatement(text: string): Parsed {
   const statements = Array.isArray(ast) ? ast : [ast];
   if (statements.length !== 1) throw new Error(`sql: expected one statement but got ${statements.length}`);
   const stmt = statements[0];
-  if (stmt.type !== 'select') throw unsupported(`a ${String(stmt.type).toUpperCase()} statement`, 'spark.sql runs queries (SELECT)');
+  if (stmt.type !== 'select') throw unsupported(`the statement ${String(stmt.type).toUpperCase()}`, 'spark.sql runs queries (SELECT)');
   markRangeFrames(stmt, maskQuoted(rewritten), rangeFrames);
   return { ast: stmt, text };
 }

@@ -178,6 +178,9 @@ function groupByItems(ast: AstNode, items: SelectItem[], scope: Scope): AstNode[
   if (g.modifiers?.length || g.type === 'rollup') throw unsupported('GROUP BY ROLLUP/CUBE/GROUPING SETS');
   const cols = (Array.isArray(g) ? g : g.columns ?? []) as AstNode[];
   return cols.map((c) => {
+    if (c.type === 'function' && ['rollup', 'cube', 'grouping sets'].includes(String(c.name?.name?.[0]?.value).toLowerCase())) {
+      throw unsupported(`GROUP BY ${String(c.name.name[0].value).toUpperCase()}`, 'group by columns or expressions');
+    }
     if (c.type === 'number') {
       const k = Number(c.value);
       const item = items[k - 1];

@@ -44,7 +44,7 @@ export class Scope {
       throw new Error(`Column '${shown}' does not exist: there is no table or alias '${table}' in this query. Tables: [${tables.join(', ')}]`);
     }
     // Bare names where they are unambiguous, `t.c` where two tables share a name.
-    const visible = this.columns.filter((c) => c.bare || table !== null);
+    const visible = table === null ? this.columns.filter((c) => c.bare) : candidates;
     const count = (n: string) => visible.filter((c) => same(c.name, n)).length;
     throw unknownColumn(shown, visible.map((c) => (count(c.name) > 1 ? display(c) : c.name)));
   }
