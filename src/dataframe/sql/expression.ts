@@ -72,11 +72,32 @@ export function hasAggregate(node: unknown): boolean {
 export function literalOf(node: AstNode): Literal | undefined {
   switch (node.type) {
     case 'number': return Number(node.value);
-    case 'single_quote_string': case 'double_quote_string': case 'string': case 'natural_string': return String(node.value);
+    case 'single_quote_string': case 'double_quote_string': case 'string': case 'natural_string':
+      return unescapeString(String(node.value), node.type === 'double_quote_string' ? '"' : "'");
     case 'bool': case 'boolean': return Boolean(node.value);
     case 'null': return null;
     default: return undefined;
   }
+}
+
+const ESCAPES: Record<string, string> = { '0': '\0', b: '\b', n: '\n', r: '\r', t: '\t', Z: '\x1a', '\\': '\\', "'": "'", '"': '"' };
+
+/**
+ * A string literal's value as Spark's parser reads it (the grammar leaves escapes in): `\n`, `\t`,
+ * `\\`, `\'`, `\uXXXX`, ...; `\%` and `\_` stay as written (LIKE reads them); a doubled quote is one quote.
+ */
+export function unescapeString(raw: string, quote: string): string {
+  let out = '';
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === quote && raw[i + 1] === quote) { out += quote; i++; continue; }
+    if (c !== '\\' || i + 1 >= raw.length) { out += c; continue; }
+    const n = raw[++i];
+    if (n === '%' || n === '_') out += `\\${n}`;
+    else if (n === 'u' && /^[0-9a-fA-F]{4}$/.test(raw.slice(i + 1, i + 5))) { out += String.fromCharCode(parseInt(raw.slice(i + 1, i + 5), 16)); i += 4; }
+    else out += ESCAPES[n] ?? n;
+  }
+  return out;
 }
 
 /** Compiles one expression node. */
