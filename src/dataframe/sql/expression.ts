@@ -153,7 +153,7 @@ function describeNode(node: AstNode): string {
   return `of type '${String(node.type)}'`;
 }
 
-/** `-5` is a literal (so -2147483648 stays an int, as Spark parses it); `-x` is a negation. */
+/** `-5` is a literal (as Spark reads it), `-x` a negation. */
 function negate(child: AstNode, ctx: ExprContext): Column {
   if (child.type === 'number') return lit(-Number(child.value));
   return compileExpr(child, ctx).negate();

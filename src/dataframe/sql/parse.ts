@@ -8,7 +8,8 @@
 // 33, postgresql 34 without Spark's CAST types). What none of them parse: LEFT SEMI/ANTI JOIN; what
 // Snowflake's grammar lacks, RANGE frames other than INTERVAL ones, is handled below by parsing
 // `RANGE BETWEEN` as `ROWS  BETWEEN` (same length, so positions in errors stay right) and reading
-// the keyword back from the text after the window's ORDER BY.
+// the keyword back from the text after the window's ORDER BY. Spark's [LEFT] SEMI/ANTI JOIN, which
+// no grammar of the package has, is parsed the same way: as [LEFT] JOIN with SEMI/ANTI blanked.
 import { createRequire } from 'node:module';
 
 /** A node of node-sql-parser's AST (loosely typed: its published types cover only part of it). */
@@ -31,19 +32,20 @@ function getParser(): SqlParser {
   return parser;
 }
 
-/** A parsed statement; window specifications whose frame was written RANGE carry `quiverRange: true`. */
+/**
+ * A parsed statement. Window specifications whose frame was written RANGE carry `quiverRange: true`;
+ * FROM items joined by SEMI/ANTI JOIN carry `quiverJoin: 'left_semi' | 'left_anti'`.
+ */
 export interface Parsed { ast: AstNode; text: string }
 
 /** One SELECT statement (possibly a UNION chain with WITH); throws Spark's PARSE_SYNTAX_ERROR shape. */
 export function parseStatement(text: string): Parsed {
   if (typeof text !== 'string' || !text.trim()) throw new Error('sql: expected a SQL statement but got an empty string');
-  const masked = maskQuoted(text);
   // Constructs the grammar rejects with a bare syntax error: named here instead.
-  const semi = /\bLEFT\s+(SEMI|ANTI)\s+JOIN\b/i.exec(masked);
-  if (semi) throw unsupported(`LEFT ${semi[1].toUpperCase()} JOIN`, `use df.join(other, on, 'left_${semi[1].toLowerCase()}')`);
-  const setOp = /\b(INTERSECT|EXCEPT)\b/i.exec(masked);
+  const setOp = /\b(INTERSECT|EXCEPT)\b/i.exec(maskQuoted(text));
   if (setOp) throw unsupported(setOp[1].toUpperCase(), 'UNION and UNION ALL are supported');
-  const { rewritten, rangeFrames } = rewriteRangeFrames(text);
+  const semi = rewriteSemiJoins(text);
+  const { rewritten, rangeFrames } = rewriteRangeFrames(semi.rewritten);
   let ast: AstNode | AstNode[];
   try {
     ast = getParser().astify(rewritten, { database: DIALECT, parseOptions: { includeLocations: true } });
@@ -55,6 +57,7 @@ export function parseStatement(text: string): Parsed {
   const stmt = statements[0];
   if (stmt.type !== 'select') throw unsupported(`the statement ${String(stmt.type).toUpperCase()}`, 'spark.sql runs queries (SELECT)');
   markRangeFrames(stmt, maskQuoted(rewritten), rangeFrames);
+  markSemiJoins(stmt, maskQuoted(rewritten), semi.joins);
   return { ast: stmt, text };
 }
 
@@ -156,4 +159,36 @@ function markRangeFrames(ast: AstNode, masked: string, rangeFrames: number[]): v
   };
   visit(ast);
   if (pending.size) throw unsupported('RANGE here', 'a RANGE frame belongs in OVER (... ORDER BY ... RANGE BETWEEN ...)');
+}
+
+function rewriteSemiJoins(text: string): { rewritten: string; joins: Map<number, 'left_semi' | 'left_anti'> } {
+  const masked = maskQuoted(text);
+  const joins = new Map<number, 'left_semi' | 'left_anti'>();
+  let rewritten = text;
+  for (const m of masked.matchAll(/\b(?:LEFT\s+)?(SEMI|ANTI)(\s+)JOIN\b/gi)) {
+    const at = m.index + m[0].length - 4 - m[2].length - 4; // where SEMI/ANTI starts
+    joins.set(m.index + m[0].length - 4, m[1].toUpperCase() === 'SEMI' ? 'left_semi' : 'left_anti');
+    rewritten = rewritten.slice(0, at) + '    ' + rewritten.slice(at + 4);
+  }
+  return { rewritten, joins };
+}
+
+/** Marks the FROM items whose JOIN keyword (the last one before the item) was a SEMI or ANTI join. */
+function markSemiJoins(ast: AstNode, masked: string, joins: Map<number, 'left_semi' | 'left_anti'>): void {
+  if (joins.size === 0) return;
+  const pending = new Map(joins);
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) { node.forEach(visit); return; }
+    if (node === null || typeof node !== 'object') return;
+    const n = node as AstNode;
+    if (typeof n.join === 'string' && n.loc) {
+      const before = masked.slice(0, n.loc.start.offset);
+      const at = before.search(/JOIN\s*$/i);
+      const kind = pending.get(at);
+      if (kind) { n.quiverJoin = kind; pending.delete(at); }
+    }
+    Object.values(n).forEach(visit);
+  };
+  visit(ast);
+  if (pending.size) throw unsupported('this SEMI/ANTI JOIN', 'write it as [LEFT] SEMI JOIN <table> ON ...');
 }

@@ -50,9 +50,9 @@ export function compileQuery(ast: AstNode, env: QueryEnv): DataFrame {
   for (let i = 1; i < chain.length; i++) {
     const s = i === chain.length - 1 ? { ...last, orderby: null, limit: null } : chain[i];
     const op = String(chain[i - 1].set_op ?? '').toLowerCase().replace(/\s+/g, ' ');
-    const right = compileSelect(s, scoped);
-    if (op === 'union all') result = result.union(right);
-    else if (op === 'union' || op === 'union distinct') result = result.union(right).distinct();
+    const [l, right] = widenForUnion(result, compileSelect(s, scoped));
+    if (op === 'union all') result = l.union(right);
+    else if (op === 'union' || op === 'union distinct') result = l.union(right).distinct();
     else throw unsupported(op.toUpperCase() || 'this set operation', 'UNION and UNION ALL are supported');
   }
   const scope = Scope.of(result, null);
@@ -68,6 +68,21 @@ export function compileQuery(ast: AstNode, env: QueryEnv): DataFrame {
     result = result.orderBy(...keys);
   }
   return applyLimit(result, last.limit);
+}
+
+const NUMERIC_RANK: Record<string, number> = { int: 1, long: 2, double: 3 };
+
+/** Both sides of a UNION with each numeric column cast to the wider of its two types (Spark widens either side). */
+function widenForUnion(left: DataFrame, right: DataFrame): [DataFrame, DataFrame] {
+  if (left.columns.length !== right.columns.length) return [left, right]; // union() names the mismatch
+  const lf = left.schema.fields, rf = right.schema.fields;
+  const target = lf.map((f, i) => {
+    const a = NUMERIC_RANK[f.type.kind], b = NUMERIC_RANK[rf[i].type.kind];
+    return a && b && a !== b ? (a > b ? f.type.kind : rf[i].type.kind) as 'int' | 'long' | 'double' : null;
+  });
+  if (target.every((t) => t === null)) return [left, right];
+  const cast = (df: DataFrame) => df.select(...df.schema.fields.map((f, i) => (target[i] && f.type.kind !== target[i] ? col(f.name).cast(target[i]!).alias(f.name) : col(f.name))));
+  return [cast(left), cast(right)];
 }
 
 /** One SELECT; `preset` is the relation it reads when it has no FROM of its own (selectExpr). */
@@ -100,9 +115,12 @@ export function compileSelect(ast: AstNode, env: QueryEnv, preset?: Relation): D
   let outputs = items.flatMap((item) => {
     if (item.star !== undefined) return rel.scope.star(item.star).map((s) => ({ name: s.name, expr: s.expr }));
     const c = compileExpr(item.ast!, ctx('the select list'));
-    return [{ name: item.alias ?? (item.ast!.type === 'column_ref' ? columnName(item.ast!) : null), expr: c.expr }];
+    // A bare column keeps its own name (as spelled in the table, not in the query), as in Spark.
+    const ref = item.ast!.type === 'column_ref' ? item.ast! : null;
+    const own = ref ? rel.scope.entry(typeof ref.table === 'string' ? ref.table : ref.table?.value ?? null, columnName(ref)).name : null;
+    return [{ name: item.alias ?? own, expr: c.expr }];
   }) as { name: string | null; expr: Expr }[];
-  const having = ast.having ? compileExpr(ast.having, ctx('HAVING')).expr : null;
+  const having = ast.having ? compileExpr(withAliases(ast.having, items, rel.scope), ctx('HAVING')).expr : null;
   const orderExprs = orders.map((o) => outputKey(o.expr, outputs, ctx('ORDER BY')) ?? compileExpr(o.expr, ctx('ORDER BY')));
 
   let df = rel.df;
@@ -117,6 +135,15 @@ export function compileSelect(ast: AstNode, env: QueryEnv, preset?: Relation): D
     df = df.filter(new Column(agg.rewrite(having)));
   }
   const named = outputs.map((o) => ({ name: o.name ?? displayExpr(o.expr, rel.scope, names), expr: o.expr }));
+  const seen = new Map<string, number>();
+  named.forEach((o, i) => {
+    const first = seen.get(o.name);
+    // Spark's result may repeat a name; a Quiver DataFrame's columns are unique.
+    if (first !== undefined) {
+      throw new Error(`sql: select list items ${first + 1} and ${i + 1} are both named '${o.name}', and a Quiver DataFrame needs unique column names; alias one of them (… AS other_${o.name}), or join with USING (${o.name}) when they are the join key`);
+    }
+    seen.set(o.name, i);
+  });
   // ORDER BY terms not in the select list are computed as hidden columns, dropped after sorting.
   const hidden: Column[] = [];
   const sortKeys = orderExprs.map((c, i) => {
@@ -155,6 +182,25 @@ function outputKey(node: AstNode, outputs: { name: string | null; expr: Expr }[]
   }
   void ctx;
   return null;
+}
+
+/** HAVING's bare names that are select aliases (and not columns) stand for the aliased expression. */
+function withAliases(node: unknown, items: SelectItem[], scope: Scope): AstNode {
+  const swap = (n: unknown): unknown => {
+    if (Array.isArray(n)) return n.map(swap);
+    if (n === null || typeof n !== 'object') return n;
+    const o = n as AstNode;
+    if (o.type === 'select') return o;
+    if (o.type === 'column_ref' && !o.table) {
+      const name = columnName(o);
+      const isColumn = scope.columns.some((c) => c.bare && c.name.toLowerCase() === name.toLowerCase());
+      const aliased = items.find((i) => i.alias !== null && i.alias.toLowerCase() === name.toLowerCase());
+      if (!isColumn && aliased?.ast) return aliased.ast;
+      return o;
+    }
+    return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, swap(v)]));
+  };
+  return swap(node) as AstNode;
 }
 
 interface SelectItem { ast?: AstNode; alias: string | null; star?: string | null }
@@ -269,7 +315,7 @@ function applyLimit(df: DataFrame, limit: AstNode | null | undefined): DataFrame
 
 // --- FROM --------------------------------------------------------------------------------------
 
-type How = 'inner' | 'left' | 'right' | 'full' | 'cross';
+type How = 'inner' | 'left' | 'right' | 'full' | 'cross' | 'left_semi' | 'left_anti';
 const JOINS: Record<string, How> = {
   'join': 'inner', 'inner join': 'inner', 'left join': 'left', 'left outer join': 'left', 'right join': 'right', 'right outer join': 'right',
   'full join': 'full', 'full outer join': 'full', 'cross join': 'cross',
@@ -291,7 +337,7 @@ function compileFrom(from: AstNode[], env: QueryEnv): Relation {
   for (let i = 1; i < rels.length; i++) {
     const item = from[i];
     const kind = item.join ? String(item.join).toLowerCase().replace(/\s+/g, ' ') : 'cross join';
-    const how = JOINS[kind];
+    const how: How | undefined = item.quiverJoin ?? JOINS[kind];
     if (!how) throw unsupported(String(item.join).toUpperCase(), 'supported joins: INNER, LEFT, RIGHT, FULL [OUTER] and CROSS');
     acc = joinStep(acc, rels[i], how, item.on ?? null, item.using ?? null);
   }
@@ -322,6 +368,7 @@ function joinStep(left: Relation, right: Relation, how: How, on: AstNode | null,
     const pairs = names.map((n) => [left.scope.resolve(null, n), right.scope.resolve(null, n)] as [Expr, Expr]);
     const cond = pairs.map(([l, r]) => new Column(l).eq(new Column(r))).reduce((a, b) => a.and(b));
     const df = left.df.join(right.df, cond, how);
+    if (how === 'left_semi' || how === 'left_anti') return { df, scope: left.scope };
     const lower = names.map((n) => n.toLowerCase());
     const hide = (s: Scope) => s.columns.map((c) => (lower.includes(c.name.toLowerCase()) ? { ...c, bare: false } : c));
     // A USING key is one column: the left's, the right's for RIGHT JOIN, either for FULL JOIN (Spark).
@@ -331,13 +378,15 @@ function joinStep(left: Relation, right: Relation, how: How, on: AstNode | null,
     }));
     return { df, scope: new Scope([...keys, ...hide(left.scope), ...hide(right.scope)]) };
   }
-  const scope = left.scope.concat(right.scope);
+  const filtering = how === 'left_semi' || how === 'left_anti';
+  const scope = filtering ? left.scope : left.scope.concat(right.scope);
   if (!on) {
+    if (filtering) throw new Error(`sql: a ${how === 'left_semi' ? 'SEMI' : 'ANTI'} JOIN needs ON or USING`);
     if (how !== 'cross' && how !== 'inner') throw new Error(`sql: a ${how.toUpperCase()} JOIN needs ON or USING`);
     return { df: crossJoin(left.df, right.df), scope };
   }
   if (how === 'cross') throw new Error('sql: CROSS JOIN takes no ON condition; use JOIN ... ON');
-  const cond = compileExpr(on, { scope, clause: 'the join condition (ON)', aggregates: null, windows: null }).expr;
+  const cond = compileExpr(on, { scope: left.scope.concat(right.scope), clause: 'the join condition (ON)', aggregates: null, windows: null }).expr;
   const keys: Column[] = [], residual: Column[] = [];
   for (const c of conjuncts(cond)) {
     const side = (e: Expr) => (e.op !== 'col' ? null : left.df.schema.has(e.name) ? 'left' : right.df.schema.has(e.name) ? 'right' : null);
@@ -345,8 +394,10 @@ function joinStep(left: Relation, right: Relation, how: How, on: AstNode | null,
     else residual.push(new Column(c));
   }
   if (residual.length && how !== 'inner') {
-    throw unsupported(`a ${how.toUpperCase()} JOIN condition other than equalities between the two sides joined by AND`, 'filter one side first, or use an INNER JOIN');
+    const shown = how === 'left_semi' ? 'SEMI' : how === 'left_anti' ? 'ANTI' : how.toUpperCase();
+    throw unsupported(`a ${shown} JOIN condition other than equalities between the two sides joined by AND`, 'filter one side first, or use an INNER JOIN');
   }
+  if (!keys.length && how !== 'inner') throw unsupported(`a ${how.toUpperCase()} JOIN without an equality between the two sides`);
   let df = keys.length ? left.df.join(right.df, keys.reduce((a, b) => a.and(b)), how) : crossJoin(left.df, right.df);
   if (residual.length) df = df.filter(residual.reduce((a, b) => a.and(b)));
   return { df, scope };

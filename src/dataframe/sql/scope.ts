@@ -30,12 +30,15 @@ export class Scope {
   concat(other: Scope): Scope { return new Scope([...this.columns, ...other.columns]); }
 
   /** The expression for `table.column` (table null for a bare name); throws naming what exists. */
-  resolve(table: string | null, column: string): Expr {
+  resolve(table: string | null, column: string): Expr { return this.entry(table, column).expr; }
+
+  /** The column `table.column` names (its own spelling, which a case-insensitive reference may not share). */
+  entry(table: string | null, column: string): ScopeColumn {
     const candidates = this.columns.filter((c) => (table === null ? c.bare : c.qualifier !== null && same(c.qualifier, table)));
     let hits = candidates.filter((c) => c.name === column);
     if (hits.length === 0) hits = candidates.filter((c) => same(c.name, column));
     const shown = table === null ? column : `${table}.${column}`;
-    if (hits.length === 1) return hits[0].expr;
+    if (hits.length === 1) return hits[0];
     if (hits.length > 1) {
       throw new Error(`[AMBIGUOUS_REFERENCE] Reference \`${shown}\` is ambiguous, could be: [${hits.map((c) => `\`${display(c)}\``).join(', ')}]`);
     }

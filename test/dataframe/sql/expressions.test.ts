@@ -75,6 +75,8 @@ describe('SQL strings in DataFrame code', () => {
       .toEqual(['count(1)', 'sum(salary)', 'avg(age)', 'count(DISTINCT dept)', 'max(name)']);
     expect(spark.sql('SELECT age + 1, p.name, dept FROM people p').columns).toEqual(['(age + 1)', 'name', 'dept']);
     expect(spark.sql('SELECT dept, sum(salary) FROM people GROUP BY dept').columns).toEqual(['dept', 'sum(salary)']);
+    // Names resolve case-insensitively and keep the table's spelling.
+    expect(spark.sql('select Id, DEPT from PEOPLE group by Dept, ID').columns).toEqual(['id', 'dept']);
     expect(spark.sql('SELECT p.dept, sum(o.amount) FROM orders o JOIN people p ON o.person_id = p.id GROUP BY p.dept').columns).toEqual(['dept', 'sum(amount)']);
     expect(spark.sql('SELECT id, rank() OVER (PARTITION BY dept ORDER BY age) FROM people').columns[1]).toBe(
       F.rank().over(Window.partitionBy('dept').orderBy('age')).toString(),

@@ -55,6 +55,24 @@ const CASES: SqlCase[] = [
     df: ({ people, depts }) => people.filter(col('id').le(2)).select('id').withColumn('k', lit(0)).join(depts.withColumn('k', lit(0)), 'k').select('id', 'dept'),
   },
   {
+    name: 'LEFT SEMI JOIN (SQLite: IN a subquery)',
+    sql: 'SELECT p.id, p.name FROM people p LEFT SEMI JOIN orders o ON p.id = o.person_id',
+    sqlite: 'SELECT id, name FROM people WHERE id IN (SELECT person_id FROM orders)',
+    df: ({ people, orders }) => people.join(orders, col('id').eq(col('person_id')), 'left_semi').select('id', 'name'),
+  },
+  {
+    name: 'LEFT ANTI JOIN with SELECT * (SQLite: NOT EXISTS)',
+    sql: 'SELECT * FROM people p LEFT ANTI JOIN orders o ON o.person_id = p.id',
+    sqlite: 'SELECT * FROM people WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.person_id = people.id)',
+    df: ({ people, orders }) => people.join(orders, col('id').eq(col('person_id')), 'left_anti'),
+  },
+  {
+    name: 'SEMI JOIN ... USING, then an inner join',
+    sql: 'SELECT d.dept, d.floor, o.order_id FROM depts d SEMI JOIN people USING (dept) JOIN orders o ON o.order_id - 100 = d.floor',
+    sqlite: 'SELECT d.dept, d.floor, o.order_id FROM depts d JOIN orders o ON o.order_id - 100 = d.floor WHERE d.dept IN (SELECT dept FROM people)',
+    df: ({ people, depts, orders }) => depts.join(people, 'dept', 'left_semi').join(orders.withColumn('k', col('order_id').minus(100)), col('floor').eq(col('k'))).select('dept', 'floor', 'order_id'),
+  },
+  {
     name: 'comma join with the condition in WHERE',
     sql: 'SELECT p.name, o.amount FROM people p, orders o WHERE p.id = o.person_id AND o.amount > 15',
     df: ({ people, orders }) => people.join(orders, col('id').eq(col('person_id'))).filter(col('amount').gt(15)).select('name', 'amount'),
@@ -102,6 +120,11 @@ const CASES: SqlCase[] = [
     ordered: true,
     df: ({ people, depts }) => people.filter(col('age').gt(40)).select(col('id').alias('k'), col('name').alias('v'))
       .union(depts.select('floor', 'dept')).orderBy(col('k').desc()).limit(5),
+  },
+  {
+    name: 'UNION ALL widens an int column and a double column to double',
+    sql: 'SELECT id, age FROM people WHERE id < 3 UNION ALL SELECT budget, floor FROM depts',
+    df: ({ people, depts }) => people.filter(col('id').lt(3)).select(col('id').cast('double').alias('id'), 'age').union(depts.select('budget', 'floor')),
   },
   {
     name: 'coalesce across an outer join',

@@ -83,6 +83,12 @@ const CASES: SqlCase[] = [
     df: ({ people }) => people.groupBy('dept').agg(F.count().alias('n'), F.max('age').alias('mx')).filter(col('n').ge(2).and(col('mx').gt(30))).select('dept', 'n'),
   },
   {
+    name: 'HAVING naming a select alias',
+    sql: 'SELECT dept, count(*) AS n, avg(salary) AS pay FROM people GROUP BY dept HAVING n > 1 AND pay < 100',
+    sqlite: 'SELECT dept, count(*) AS n, avg(salary) AS pay FROM people GROUP BY dept HAVING count(*) > 1 AND avg(salary) < 100',
+    df: ({ people }) => people.groupBy('dept').agg(F.count().alias('n'), F.avg('salary').alias('pay')).filter(col('n').gt(1).and(col('pay').lt(100))),
+  },
+  {
     name: 'aggregates without GROUP BY',
     sql: 'SELECT count(*), sum(age), avg(salary), min(age), max(name) FROM people',
     df: ({ people }) => people.agg(F.count(), F.sum('age'), F.avg('salary'), F.min('age'), F.max('name')),
