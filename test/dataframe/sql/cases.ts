@@ -43,7 +43,7 @@ export const ORDERS: Row[] = [
   { order_id: 107, person_id: 2, amount: 42, status: 'paid' },
 ];
 
-const SQLITE_TABLES: Record<string, SqliteTable> = {
+export const SQLITE_TABLES: Record<string, SqliteTable> = {
   people: { columns: [['id', 'INTEGER'], ['name', 'TEXT'], ['age', 'INTEGER'], ['dept', 'TEXT'], ['salary', 'REAL']], rows: PEOPLE },
   depts: { columns: [['dept', 'TEXT'], ['floor', 'INTEGER'], ['budget', 'REAL']], rows: DEPTS },
   orders: { columns: [['order_id', 'INTEGER'], ['person_id', 'INTEGER'], ['amount', 'REAL'], ['status', 'TEXT']], rows: ORDERS },
@@ -73,7 +73,7 @@ export function registerTables(spark: Session): Tables {
   return { people, depts, orders };
 }
 
-async function rowsOf(df: DataFrame): Promise<unknown[][]> {
+export async function rowsOf(df: DataFrame): Promise<unknown[][]> {
   const cols = df.columns;
   return (await df.collect()).map((r) => cols.map((c) => (r as Row)[c]));
 }
