@@ -66,7 +66,7 @@ export function hasAggregate(node: unknown): boolean {
   const n = node as AstNode;
   if (n.type === 'select') return false; // a subquery aggregates on its own
   if ((n.type === 'aggr_func' || n.type === 'function') && !n.over && AGGREGATES[functionName(n)] !== undefined) return true;
-  return Object.entries(n).some(([k, v]) => k !== 'over' && hasAggregate(v));
+  return Object.values(n).some(hasAggregate); // OVER (ORDER BY sum(x)) aggregates too
 }
 
 export function literalOf(node: AstNode): Literal | undefined {
@@ -289,7 +289,8 @@ export function displayExpr(e: Expr, scope: Scope | null, extra?: Map<string, st
 
 function windowCall(node: AstNode, name: string, args: AstNode[], ctx: ExprContext): Column {
   if (!ctx.windows) throw new Error(`[UNSUPPORTED_EXPR_FOR_OPERATOR] window function ${name}() is not allowed in ${ctx.clause}`);
-  const inner: ExprContext = { ...ctx, aggregates: null, windows: null, clause: `the window of ${name}()` };
+  // Aggregates stay allowed inside a window of an aggregate query (rank() OVER (ORDER BY sum(x))).
+  const inner: ExprContext = { ...ctx, windows: null, clause: `the window of ${name}()` };
   const spec = windowSpec(node.over, ctx.windows, inner);
   const sub = (n: AstNode) => compileExpr(n, { ...inner, clause: `the argument of ${name}()` });
   const agg = AGGREGATES[name];

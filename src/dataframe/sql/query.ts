@@ -6,6 +6,7 @@ import { coalesce, Column, col, lit, type Expr } from '../column.js';
 import type { DataFrame } from '../dataframe.js';
 import type { AggColumn } from '../grouped.js';
 import { exprJson } from '../literal.js';
+import { decodeCall, encodeCall, isWindowPlaceholder } from '../window.js';
 import type { Catalog } from './catalog.js';
 import { tableNotFound } from './catalog.js';
 import { columnName, compileExpr, displayExpr, hasAggregate, literalOf, sortOrder, type AggregateSink, type ExprContext } from './expression.js';
@@ -104,11 +105,8 @@ export function compileSelect(ast: AstNode, env: QueryEnv, preset?: Relation): D
   if (typeof ast.distinct === 'string' && ast.distinct.toUpperCase() !== 'DISTINCT' && ast.distinct) throw unsupported(`SELECT ${ast.distinct}`);
 
   const agg = aggregating ? new Aggregation(rel, groupBy) : null;
-  const ctx = (clause: string): ExprContext => ({
-    scope: rel.scope, aggregates: agg, windows: agg ? null : windows,
-    // Quiver computes window functions before an aggregation, never over its result.
-    clause: agg ? `${clause} of a query with GROUP BY or aggregates (aggregate in a subquery, then apply the window over it)` : clause,
-  });
+  // Window functions may read aggregates (rank() OVER (ORDER BY sum(x))): they run after the aggregation.
+  const ctx = (clause: string): ExprContext => ({ scope: rel.scope, clause, aggregates: agg, windows: clause === 'HAVING' ? null : windows });
 
   // Select list, HAVING and ORDER BY are compiled against the FROM relation first (aggregates are
   // collected on the way), then rewritten onto the aggregated one.
@@ -134,7 +132,9 @@ export function compileSelect(ast: AstNode, env: QueryEnv, preset?: Relation): D
     if (!agg) throw new Error('sql: HAVING needs GROUP BY or an aggregate');
     df = df.filter(new Column(agg.rewrite(having)));
   }
-  const named = outputs.map((o) => ({ name: o.name ?? displayExpr(o.expr, rel.scope, names), expr: o.expr }));
+  // Unaliased names show the user's expressions, not the internal columns of the aggregation.
+  const shown = (text: string) => text.replace(/__(?:agg|grp)\d+/g, (m) => names.get(m) ?? m);
+  const named = outputs.map((o) => ({ name: o.name ?? shown(displayExpr(o.expr, rel.scope, names)), expr: o.expr }));
   const seen = new Map<string, number>();
   named.forEach((o, i) => {
     const first = seen.get(o.name);
@@ -288,8 +288,15 @@ class Aggregation implements AggregateSink {
     if (key) return col(key).expr;
     if (e.op === 'col') {
       if (this.aggKeys.size && [...this.aggKeys.values()].includes(e.name)) return e;
+      if (isWindowPlaceholder(e.name)) {
+        // A window over the aggregated rows: its input, partitioning and ordering read them too.
+        const call = decodeCall(e.name);
+        return col(encodeCall({
+          ...call, input: call.input && this.rewrite(call.input), partitionBy: call.partitionBy.map((x) => this.rewrite(x)),
+          orderBy: call.orderBy.map((o) => ({ ...o, expr: this.rewrite(o.expr) })),
+        })).expr;
+      }
       const shown = displayExpr(e, this.rel.scope);
-      if (e.name.startsWith('{')) throw unsupported('a window function in a query with GROUP BY or aggregates', 'aggregate in a subquery, then apply the window function over it');
       throw new Error(`[MISSING_AGGREGATION] The non-aggregating expression "${shown}" is based on columns which are not participating in the GROUP BY clause. Add the columns or the expression to the GROUP BY, or aggregate the expression.`);
     }
     const out: Record<string, unknown> = {};

@@ -62,7 +62,8 @@ describe("Spark's analysis errors", () => {
     expect(sql('SELECT id FROM people WHERE count(*) > 1')).toThrow('aggregate function count() is not allowed in WHERE');
     expect(sql('SELECT id FROM people WHERE row_number() OVER (ORDER BY id) = 1')).toThrow('window function row_number() is not allowed in WHERE');
     expect(sql('SELECT sum(max(age)) FROM people')).toThrow('aggregate function max() is not allowed in the argument of sum()');
-    expect(sql('SELECT dept, rank() OVER (ORDER BY dept) FROM people GROUP BY dept')).toThrow('window function rank() is not allowed in the select list of a query with GROUP BY or aggregates');
+    expect(sql('SELECT dept FROM people GROUP BY dept HAVING rank() OVER (ORDER BY dept) = 1')).toThrow('window function rank() is not allowed in HAVING');
+    expect(sql('SELECT dept, sum(age) OVER () FROM people GROUP BY dept')).toThrow('[MISSING_AGGREGATION] The non-aggregating expression "age"');
     expect(sql('SELECT rank() FROM people')).toThrow('rank() is a window function and needs OVER (...)');
   });
   it('type mismatches, from the DataFrame API', () => {

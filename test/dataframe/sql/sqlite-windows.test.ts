@@ -68,6 +68,18 @@ const CASES: SqlCase[] = [
     df: ({ people }) => people.select('id', col('salary').divide(F.sum('salary').over(byDept)).alias('share')),
   },
   {
+    name: 'a window over aggregated rows: rank by a group total',
+    sql: 'SELECT dept, sum(salary) AS total, rank() OVER (ORDER BY sum(salary) DESC NULLS LAST) AS r FROM people GROUP BY dept',
+    df: ({ people }) => people.groupBy('dept').agg(F.sum('salary').alias('total')).select('dept', 'total', F.rank().over(Window.orderBy(col('total').desc_nulls_last())).alias('r')),
+  },
+  {
+    name: 'an aggregate of an aggregate over the whole result: each group of the total',
+    sql: 'SELECT dept, count(*) AS n, sum(count(*)) OVER () AS all_n, count(*) / sum(count(*)) OVER () AS share FROM people GROUP BY dept',
+    sqlite: 'SELECT dept, count(*) AS n, sum(count(*)) OVER () AS all_n, CAST(count(*) AS REAL) / sum(count(*)) OVER () AS share FROM people GROUP BY dept',
+    df: ({ people }) => people.groupBy('dept').agg(F.count().alias('n'))
+      .select('dept', 'n', F.sum('n').over(Window.partitionBy()).alias('all_n'), col('n').divide(F.sum('n').over(Window.partitionBy())).alias('share')),
+  },
+  {
     name: 'top 1 per group through a subquery',
     sql: 'SELECT id, dept FROM (SELECT id, dept, row_number() OVER (PARTITION BY dept ORDER BY salary DESC NULLS LAST, id) AS rn FROM people) t WHERE rn = 1 ORDER BY id',
     ordered: true,
