@@ -1,7 +1,7 @@
 // spark.sql window functions: ranking, lag/lead, aggregates over ROWS and RANGE frames and the
 // default frame, named windows, and a top-1-per-group through a subquery — compared with SQLite's
 // rows (SQLite 3.28+ has the same window functions and frames) and with the DataFrame API.
-import { col, functions as F, Window } from '../../../src/index.js';
+import { col, functions as F, lit, Window } from '../../../src/index.js';
 import { compareWithSqlite, type SqlCase } from './cases.js';
 
 const byDept = Window.partitionBy('dept');
@@ -46,6 +46,14 @@ const CASES: SqlCase[] = [
     name: 'RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING',
     sql: 'SELECT id, max(salary) OVER (PARTITION BY dept ORDER BY age RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) AS mx FROM people',
     df: ({ people }) => people.select('id', F.max('salary').over(byDept.orderBy('age').rangeBetween(Window.currentRow, Window.unboundedFollowing)).alias('mx')),
+  },
+  {
+    // The parser has no RANGE frames: parse.ts reads RANGE as ROWS and marks it back by position,
+    // so a ROWS and a RANGE window side by side (and the words in a string) must each keep their kind.
+    name: "ROWS and RANGE windows in one query, and 'RANGE BETWEEN' inside a string",
+    sql: "SELECT id, 'RANGE BETWEEN 1 PRECEDING' AS s, count(*) OVER (ORDER BY age ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS by_rows, count(*) OVER (ORDER BY age RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) AS by_range FROM people",
+    df: ({ people }) => people.select('id', lit('RANGE BETWEEN 1 PRECEDING').alias('s'),
+      F.count().over(Window.orderBy('age').rowsBetween(-1, 0)).alias('by_rows'), F.count().over(Window.orderBy('age').rangeBetween(-1, 0)).alias('by_range')),
   },
   {
     name: 'the default frame with ORDER BY includes peers',
