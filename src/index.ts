@@ -12,6 +12,8 @@ export { DataFrameNaFunctions, type DropNaOptions, type FillValue, type ReplaceS
 export { udf } from './dataframe/udf.js';
 export { functions, AggColumn, GroupedData } from './dataframe/grouped.js';
 export { Window, WindowSpec, WindowFunction } from './dataframe/window.js';
+export { expr } from './dataframe/sql/sql.js';
+export { Catalog, type CatalogTable } from './dataframe/sql/catalog.js';
 export { StorageLevel } from './dataframe/storage.js';
 export { RDD, SparkContext, type SchemaSpec } from './rdd/index.js';
 export {

@@ -17,6 +17,7 @@ export type Expr =
   | { op: 'cast'; child: Expr; to: AtomicTypeName }
   | { op: 'alias'; child: Expr; name: string }
   | { op: 'when'; branches: [Expr, Expr][]; otherwise: Expr | null }
+  | { op: 'like'; child: Expr; pattern: string }
   | { op: 'udf'; name: string; source: string; returnType: AtomicTypeName; args: Expr[] };
 
 /** @inline */
@@ -48,6 +49,26 @@ export class Column {
 
   isNull(): Column { return new Column({ op: 'isNull', child: this.expr }); }
   isNotNull(): Column { return new Column({ op: 'isNotNull', child: this.expr }); }
+  /**
+   * SQL's LIKE on a string column: `%` matches any run of characters, `_` one character, and `\\`
+   * escapes either; case-sensitive and matched against the whole value, as Spark. Null stays null.
+   */
+  like(pattern: string): Column {
+    if (typeof pattern !== 'string') throw new Error(`like: the pattern must be a string but got ${String(pattern)}`);
+    return new Column({ op: 'like', child: this.expr, pattern });
+  }
+
+  /** True where the value equals one of `values` (Spark's isin; null where it is null and matches none). */
+  isin(...values: (ColumnLike | ColumnLike[])[]): Column {
+    const flat = values.flatMap((v) => (Array.isArray(v) ? v : [v]));
+    if (flat.length === 0) throw new Error('isin: give at least one value');
+    // An OR of equalities has exactly SQL's three-valued IN semantics.
+    return flat.map((v) => this.eq(v)).reduce((a, b) => a.or(b));
+  }
+
+  /** lower <= value <= upper (Spark's between). */
+  between(lower: ColumnLike, upper: ColumnLike): Column { return this.ge(lower).and(this.le(upper)); }
+
   /** True where a numeric value is NaN; false for null and for other numbers (Spark's isnan). */
   isNaN(): Column { return new Column({ op: 'isNaN', child: this.expr }); }
 
@@ -126,6 +147,7 @@ export function exprName(e: Expr): string {
     case 'cast': return `CAST(${exprName(e.child)} AS ${e.to.toUpperCase()})`;
     case 'alias': return e.name;
     case 'udf': return `${e.name}(${e.args.map(exprName).join(', ')})`;
+    case 'like': return `${exprName(e.child)} LIKE ${e.pattern}`;
     case 'when':
       return `CASE ${e.branches.map(([c, v]) => `WHEN ${exprName(c)} THEN ${exprName(v)}`).join(' ')}` +
         `${e.otherwise ? ` ELSE ${exprName(e.otherwise)}` : ''} END`;

@@ -25,11 +25,15 @@ import { currentStageLabel } from './mappers.js';
 import { DataFrameWriter } from './io/writer.js';
 import { StorageLevel } from './storage.js';
 import { StructType, keyTypeError, sameType, isNumeric, typeName, type StructField } from './types.js';
+import type { Catalog } from './sql/catalog.js';
+import { conditionExpr, selectExpr } from './sql/sql.js';
 
 /** What a DataFrame needs from its session (kept narrow to avoid an import cycle). */
 export interface SessionLike {
   readonly engine: EngineContext;
   readonly defaultParallelism: number;
+  /** The session's temporary views (Session has one; a DataFrame needs it only for createTempView). */
+  readonly catalog?: Catalog;
 }
 
 export class DataFrame {
@@ -67,8 +71,10 @@ export class DataFrame {
     return this.project(keep.map((n) => col(n).expr));
   }
 
-  filter(condition: Column): DataFrame {
-    if (!(condition instanceof Column)) throw new Error('filter() takes a Column expression, e.g. col("age").gt(21)');
+  /** Rows where the condition holds: a Column (`col('age').gt(25)`) or SQL text (`"age > 25"`). */
+  filter(condition: Column | string): DataFrame {
+    if (typeof condition === 'string') return this.filter(conditionExpr(this, condition, 'filter'));
+    if (!(condition instanceof Column)) throw new Error('filter() takes a Column expression or SQL text, e.g. col("age").gt(21) or "age > 21"');
     assertNoWindow(condition.expr, 'filter');
     const t = resolveExpr(condition.expr, this.schema);
     if (t.kind !== 'boolean' && t.kind !== 'null') {
@@ -77,7 +83,32 @@ export class DataFrame {
     return new DataFrame(this.session, new FilterNode(this.node, condition.expr));
   }
 
-  where(condition: Column): DataFrame { return this.filter(condition); }
+  where(condition: Column | string): DataFrame {
+    return typeof condition === 'string' ? this.filter(conditionExpr(this, condition, 'where')) : this.filter(condition);
+  }
+
+  /** Spark's selectExpr: SQL expressions over this DataFrame (`'name'`, `'age + 1 AS next'`, `'count(*)'`). */
+  selectExpr(...exprs: string[]): DataFrame { return selectExpr(this, exprs); }
+
+  // --- temporary views (spark.sql reads them) -----------------------------------------------
+
+  /** Names this DataFrame for `spark.sql` and `spark.table` in its session, replacing a view of that name. */
+  createOrReplaceTempView(name: string): void { this.catalog().createOrReplaceTempView(name, this); }
+
+  /** As createOrReplaceTempView, but fails if the view exists (Spark's TEMP_TABLE_OR_VIEW_ALREADY_EXISTS). */
+  createTempView(name: string): void { this.catalog().createTempView(name, this); }
+
+  /** A view under `global_temp` (`SELECT * FROM global_temp.name`), replacing one of that name. */
+  createOrReplaceGlobalTempView(name: string): void { this.catalog().createOrReplaceGlobalTempView(name, this); }
+
+  /** As createOrReplaceGlobalTempView, but fails if the view exists. */
+  createGlobalTempView(name: string): void { this.catalog().createGlobalTempView(name, this); }
+
+  private catalog(): Catalog {
+    const c = this.session.catalog;
+    if (!c) throw new Error('temporary views need a DataFrame of a Session (this session has no catalog)');
+    return c;
+  }
 
   limit(n: number): DataFrame {
     if (!Number.isInteger(n) || n < 0) throw new Error(`limit: expected a non-negative integer but got ${n}`);

@@ -114,6 +114,11 @@ export function resolveExpr(e: Expr, schema: StructType): ResolvedType {
     }
     case 'alias':
       return resolveExpr(e.child, schema);
+    case 'like': {
+      const a = resolveExpr(e.child, schema);
+      if (a.kind !== 'string' && a.kind !== 'null') throw mismatch(e, `LIKE requires a string operand, but '${exprName(e.child)}' is ${a.kind}`);
+      return r('boolean', a.nullable);
+    }
     case 'udf': {
       e.args.forEach((a) => {
         const t = resolveExpr(a, schema);
@@ -197,6 +202,8 @@ class CodeGen {
   private counter = 0;
   readonly inputs: { index: number; kind: Kind }[] = [];
   readonly udfs: string[] = [];
+  /** Regular expressions the loop uses, built once per compiled expression (LIKE patterns). */
+  readonly regexps: RegExp[] = [];
   constructor(private readonly schema: StructType) {}
 
   fresh(): number { return this.counter++; }
@@ -298,6 +305,12 @@ class CodeGen {
         emit(`const r${id} = U[${slot}](${call}); const ${n} = r${id} === null || r${id} === undefined; const ${v} = ${n} ? ${kind === 'string' ? 'null' : '0'} : H.udfResult(r${id}, '${kind}', ${JSON.stringify(e.name)}, i);`);
         break;
       }
+      case 'like': {
+        const a = this.gen(e.child, out);
+        const slot = this.regexps.push(likeRegExp(e.pattern)) - 1;
+        emit(`const ${n} = ${a.n}; const ${v} = ${n} ? 0 : (R[${slot}].test(${a.v}) ? 1 : 0);`);
+        break;
+      }
       case 'alias':
         return this.gen(e.child, out);
       case 'cast':
@@ -373,18 +386,32 @@ function buildCompiled(e: Expr, schema: StructType): CompiledExpr {
   const store = outKind === 'string' ? `out[i] = ${root.n} ? null : ${root.v};` : `out[i] = ${root.n} ? 0 : ${root.v}; valid[i] = ${root.n} ? 0 : 1;`;
   const prologue = cg.inputs.map((inp, s) => `const A${s} = inputs[${s}].values, M${s} = inputs[${s}].valid, S${s} = inputs[${s}].strings;`).join('\n');
   const src = `${prologue}\nconst out = ${alloc}; const valid = new Uint8Array(n);\nfor (let i = 0; i < n; i++) {\n${body.join('\n')}\n${store}\n}\nreturn { out, valid };`;
-  const loop = new Function('H', 'U', 'inputs', 'n', src) as (h: typeof H, u: UdfFunction[], inputs: InputArrays[], n: number) => { out: unknown; valid: Uint8Array };
+  const loop = new Function('H', 'U', 'R', 'inputs', 'n', src) as (h: typeof H, u: UdfFunction[], r: RegExp[], inputs: InputArrays[], n: number) => { out: unknown; valid: Uint8Array };
   const inputs = cg.inputs;
   const udfs = cg.udfs.map(udfFromSource);
+  const regexps = cg.regexps;
   return (batch) => {
     const n = batch.numRows;
     const arrays = inputs.map((inp) => inputArrays(columnOf(batch, inp.index), inp.kind));
-    const { out, valid } = loop(H, udfs, arrays, n);
+    const { out, valid } = loop(H, udfs, regexps, arrays, n);
     return buildOutput(outKind, out, valid, n);
   };
 }
 
 function stripAlias(e: Expr): Expr { return e.op === 'alias' ? stripAlias(e.child) : e; }
+
+/** A LIKE pattern as an anchored regular expression: % any run, _ one character, \\ escapes the next. */
+export function likeRegExp(pattern: string): RegExp {
+  let src = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === '\\' && i + 1 < pattern.length) { src += pattern[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'); continue; }
+    if (c === '%') src += '[\\s\\S]*';
+    else if (c === '_') src += '[\\s\\S]';
+    else src += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${src}$`, 'u');
+}
 
 interface InputArrays { values: ArrayLike<number | bigint> | null; valid: Uint8Array | null; strings: (string | null)[] | null }
 

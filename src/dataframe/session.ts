@@ -13,6 +13,8 @@ import { columnFromRows, inferSchema, type Row } from './rows.js';
 import { fromArrowSchema, parseTypeName, StructType, type StructField } from './types.js';
 import { normalizeArrowBatch } from './arrow-ingest.js';
 import { DataFrameReader } from './io/reader.js';
+import { Catalog } from './sql/catalog.js';
+import { runSql } from './sql/sql.js';
 
 export type ConfValue = string | number | boolean;
 
@@ -70,6 +72,8 @@ export class Session implements SessionLike {
   readonly engine: EngineContext;
   readonly conf: RuntimeConfig;
   readonly read: DataFrameReader;
+  /** Spark's spark.catalog: this session's temporary views (listTables, dropTempView, ...). */
+  readonly catalog = new Catalog();
 
   static builder(): SessionBuilder { return new SessionBuilder(); }
   static getActiveSession(): Session | null { return active && !active.isStopped ? active : null; }
@@ -116,6 +120,16 @@ export class Session implements SessionLike {
     }
     return this.fromBatches(schema, batches);
   }
+
+  /**
+   * A SQL query over this session's temporary views, as a (lazy) DataFrame:
+   * `spark.sql('SELECT dept, count(*) AS n FROM people GROUP BY dept')`. The query compiles to the
+   * same DataFrame calls as the API (select, filter, groupBy/agg, join, orderBy, limit, union, window).
+   */
+  sql(query: string): DataFrame { return runSql(query, this.catalog, () => this.createDataFrame([{ __one: 1 }], { numPartitions: 1 })); }
+
+  /** The DataFrame of a temporary view (`people`, `global_temp.people`). */
+  table(name: string): DataFrame { return this.catalog.table(name); }
 
   broadcast<T>(value: T): Broadcast<T> { return this.engine.broadcast(value); }
 

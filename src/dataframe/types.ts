@@ -92,8 +92,9 @@ function treeTypeName(t: DataType): string {
   return t.kind === 'int' ? 'integer' : t.kind;
 }
 
-export function unknownColumn(name: string, schema: StructType): Error {
-  return new Error(`Column '${name}' does not exist. Available columns: [${schema.fieldNames.join(', ')}]`);
+export function unknownColumn(name: string, schema: StructType | readonly string[]): Error {
+  const names = Array.isArray(schema) ? schema : (schema as StructType).fieldNames;
+  return new Error(`Column '${name}' does not exist. Available columns: [${names.join(', ')}]`);
 }
 
 /** A type's short name: its kind, `array<int>` or `struct<item:int,rating:double>` (Spark's simpleString shape). */
