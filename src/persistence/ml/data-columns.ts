@@ -51,6 +51,13 @@ export const vectorColumn = (vectors: readonly Vector[]): DataColumn => column(V
 export const matrixColumn = (matrices: readonly DenseMatrix[]): DataColumn =>
   column(MATRIX_UDT, true, matrices.map(matrixToStruct));
 
+/** `array<vector>` per row (e.g. GaussianMixtureModel's `mus`). */
+export const vectorArrayColumn = (rows: readonly (readonly Vector[])[]): DataColumn =>
+  column(list(VECTOR_UDT), true, rows.map((r) => r.map(vectorToStruct)));
+/** `array<matrix>` per row (e.g. GaussianMixtureModel's `sigmas`). */
+export const matrixArrayColumn = (rows: readonly (readonly DenseMatrix[])[]): DataColumn =>
+  column(list(MATRIX_UDT), true, rows.map((r) => r.map(matrixToStruct)));
+
 /** One table from named columns of equal length, in the given order. */
 export function dataTable(columns: Readonly<Record<string, DataColumn>>): Table {
   const entries = Object.entries(columns);
