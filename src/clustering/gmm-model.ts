@@ -143,8 +143,9 @@ registerStage(GaussianMixtureModel, {
     const g = model.gaussians;
     return out.writeData(dataTable({
       weights: doubleArrayColumn([model.weights]),
-      mus: vectorArrayColumn([g.map((x) => x.mean)]),
-      sigmas: matrixArrayColumn([g.map((x) => x.cov)]),
+      // Spark writes them with the old spark.mllib UDTs, and its reader requires those.
+      mus: vectorArrayColumn([g.map((x) => x.mean)], { mllib: true }),
+      sigmas: matrixArrayColumn([g.map((x) => x.cov)], { mllib: true }),
     }));
   },
   async load(ctx) {
