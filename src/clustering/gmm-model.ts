@@ -100,7 +100,7 @@ export class GaussianMixtureModel extends withParams(Model, GMM_PARAMS) {
 
   override toString(): string { return `GaussianMixtureModel: uid=${this.uid}, k=${this.numClusters}, numFeatures=${this.numFeatures}`; }
 
-  /** Weights, flat means and density constants, as the kernels take them. */
+  /** @internal Weights, flat means and density constants, as the kernels take them. */
   mixture(): MixtureParams {
     if (!this.#mixture) {
       const k = this.numClusters, d = this.numFeatures;

@@ -7,7 +7,7 @@ import {
   aggregationDepth, featuresCol, maxIter, optionalColumn, predictionCol, probabilityCol, seed, tol, weightCol,
 } from '../pipeline/shared-params.js';
 import type { Param } from '../pipeline/param.js';
-import { requireAbsent, requireNumericColumn, requireVectorColumn } from '../feature/shared.js';
+import { requireAbsent, requireNumericColumn, requireVectorColumn } from '../pipeline/schema-checks.js';
 
 const { gt } = ParamValidators;
 

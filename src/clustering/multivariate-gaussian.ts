@@ -91,7 +91,7 @@ export class MultivariateGaussian {
   /** The covariance, d×d row-major (it is symmetric). */
   covArray(): Float64Array { return this.cov.rowMajorValues().slice(); }
 
-  /** Eigen-based constants of the density (computed on first use). */
+  /** @internal Eigen-based constants of the density (computed on first use), as the kernels take them. */
   constants(): GaussianConstants {
     this.#constants ??= gaussianConstants(this.size, this.covArray());
     return this.#constants;
