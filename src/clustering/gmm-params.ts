@@ -31,7 +31,7 @@ type GmmStage = Params & {
  * Checks the features (vector) and optional weight (numeric) columns and that the prediction (int)
  * and probability (vector of size k) columns are new; an empty output column name is not added.
  */
-export function validateGmmSchema(stage: GmmStage, schema: StructType, withWeight: boolean, k: number | null): StructType {
+export function validateGmmSchema(stage: GmmStage, schema: StructType, withWeight: boolean, k: number): StructType {
   requireVectorColumn(schema, stage.getOrDefault(stage.featuresCol));
   const weight = withWeight ? optionalColumn(stage, stage.weightCol) : undefined;
   if (weight !== undefined) requireNumericColumn(schema, weight);
@@ -44,7 +44,7 @@ export function validateGmmSchema(stage: GmmStage, schema: StructType, withWeigh
   const probability = stage.getOrDefault(stage.probabilityCol);
   if (probability !== '') {
     requireAbsent(out, probability);
-    out = out.add({ name: probability, type: k === null ? { kind: 'vector', encoding: 'sparse' } : { kind: 'vector', encoding: 'dense', size: k }, nullable: false });
+    out = out.add({ name: probability, type: { kind: 'vector', encoding: 'dense', size: k }, nullable: false });
   }
   return out;
 }

@@ -154,6 +154,13 @@ describe("GaussianMixture on Spark GaussianMixtureSuite's data", () => {
     expect(() => model.summary).toThrow(/No training summary/);
   });
 
+  it('gaussiansDF: one row per Gaussian with its mean and covariance (Spark\'s mean, cov columns)', async () => {
+    const model = modelOf([0.25, 0.75], [[1, 2], [3, 4]], [[[2, 0.5], [0.5, 1]], [[1, 0], [0, 3]]]);
+    const rows = await model.gaussiansDF(local).collect();
+    expect(rows.map((r) => Array.from((r.mean as DenseVector).values))).toEqual([[1, 2], [3, 4]]);
+    expect(rows.map((r) => r.cov)).toEqual([{ numRows: 2, numCols: 2, values: [2, 0.5, 0.5, 1] }, { numRows: 2, numCols: 2, values: [1, 0, 0, 3] }]);
+  });
+
   it('prediction on a single instance matches transform (Spark "prediction on single instance")', async () => {
     const df = frame(local, rData);
     const model = await new GaussianMixture({ seed: 123 }).fit(df);
