@@ -166,6 +166,16 @@ describe('BisectingKMeans partition and master independence', () => {
   });
 });
 
+describe('BisectingKMeans on sparse vectors', () => {
+  it('builds the same tree as on the dense vectors (Spark "dense/sparse")', async () => {
+    const points = blobs(40, 4, 3, 31).map((p) => p.map((v, t) => (t === 3 ? 0 : v)));
+    const dense = await new BisectingKMeans({ k: 3, seed: 2 }).fit(frame(local, points));
+    const sparse = await new BisectingKMeans({ k: 3, seed: 2 }).fit(local.createDataFrame(points.map((p) => ({ features: Vectors.dense(p).toSparse() })), { numPartitions: 2 }));
+    expect(shape(sparse.root)).toEqual(shape(dense.root));
+    expect(centersOf(sparse.root)).toEqual(centersOf(dense.root));
+  });
+});
+
 describe('BisectingKMeans with the cosine distance', () => {
   it('unit-length centers; points go to the leaf of closest direction', async () => {
     const rng = randomStream(4, 'cosine');

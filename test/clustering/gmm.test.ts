@@ -309,6 +309,14 @@ describe('GaussianMixture bad input', () => {
     await expect(new GaussianMixture({ k: 4 }).fit(frame(local, [[1, 2], [3, 4], [5, 6]]))).rejects.toThrow(/3 row\(s\) but k is 4/);
   });
 
+  it('refuses more than 46340 features (Spark "gmm fails on high dimensional data")', async () => {
+    const size = 46341 + 1;
+    const df = local.createDataFrame([
+      { features: Vectors.sparse(size, [0, 4], [3, 8]) }, { features: Vectors.sparse(size, [1, 5], [4, 9]) },
+    ]);
+    await expect(new GaussianMixture().fit(df)).rejects.toThrow(/cannot handle more than 46340 features/);
+  });
+
   it('refuses a degenerate covariance with a clear error, and a model of mismatched size', async () => {
     const same = frame(local, new Array(12).fill([1, 1]));
     await expect(new GaussianMixture({ k: 2 }).fit(same)).rejects.toThrow(/Covariance matrix has no non-zero singular values/);
