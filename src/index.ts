@@ -38,9 +38,9 @@ export type { MLWriter, LoadOptions as StageLoadOptions } from './pipeline/ml-wr
 export {
   load, loadStage, registerStage, ModelPersistenceError, PathExistsError, ModelData, StageWriter,
   dataTable, doubleColumn, intColumn, longColumn, booleanColumn, stringColumn, doubleArrayColumn, intArrayColumn,
-  stringArrayColumn, stringArrayArrayColumn, vectorColumn, matrixColumn,
+  stringArrayColumn, stringArrayArrayColumn, vectorColumn, matrixColumn, vectorArrayColumn, matrixArrayColumn,
   fileSystemFor, FileSystemError,
-  type LoadOptions, type StagePersistence, type SaveContext, type LoadContext, type Metadata, type DataColumn,
+  type LoadOptions, type StagePersistence, type SaveContext, type LoadContext, type Metadata, type DataColumn, type UdtOptions,
   type FileSystem, type FileEntry, type FileSystemErrorCode, type S3Config, type S3Credentials,
 } from './persistence/index.js';
 export { PCA, PCAModel } from './feature/pca.js';

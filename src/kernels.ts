@@ -17,6 +17,8 @@ import './feature/string-indexer.kernels.js';
 import './feature/one-hot-encoder.kernels.js';
 import './feature/imputer.kernels.js';
 import './clustering/kmeans.kernels.js';
+import './clustering/gmm.kernels.js';
+import './clustering/bisecting.kernels.js';
 import './feature/pca.kernels.js';
 import './evaluation/evaluation.kernels.js';
 import './regression/linear.kernels.js';

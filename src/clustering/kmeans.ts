@@ -2,7 +2,6 @@
 // iterations, one pass over the cached partitions each. Per-point Hamerly bounds kept in shared
 // memory across passes let later iterations skip most distance computations.
 import type { DataFrame } from '../dataframe/dataframe.js';
-import { StorageLevel } from '../dataframe/storage.js';
 import type { StructType } from '../dataframe/types.js';
 import { addInto } from '../engine/aggregate.js';
 import type { Broadcast } from '../engine/broadcast.js';
@@ -17,14 +16,13 @@ import { COSINE_ZERO_LENGTH, normAt, type DistanceMeasure } from './distance.js'
 import { KMEANS_PARAMS, validateKMeansSchema } from './kmeans-params.js';
 import { KMeansModel, KMeansSummary } from './kmeans-model.js';
 import {
-  allocateState, GATHER, INIT_COST, INIT_COUNT, INIT_SAMPLE, LLOYD, lloydPartialSize, PREPARE, SPARSE_SIZES, TO_DENSE_MAPPER,
+  allocateState, GATHER, INIT_COST, INIT_COUNT, INIT_SAMPLE, LLOYD, lloydPartialSize, PREPARE,
   type InitCostResult, type KMeansState, type LloydParams, type PrepareResult,
 } from './kmeans.kernels.js';
+import { denseTrainingData } from './dense-input.js';
 import { kMeansPlusPlus } from './local-kmeans.js';
 import { rowKey } from './row-random.js';
 import { loadStage, registerStage, type LoadOptions } from '../persistence/index.js';
-
-const DENSE_FEATURES = '__kmeans_features';
 
 /** Initial centers; after k-means||, also every candidate (bound space), in candidate-index order. */
 interface Init { centers: Float64Array; candidates: Float64Array | null }
@@ -73,7 +71,7 @@ export class KMeans extends withParams(Estimator<KMeansModel>, KMEANS_PARAMS) {
 
   protected async fitImpl(df: DataFrame): Promise<KMeansModel> {
     const weightCol = optionalColumn(this, this.weightCol) ?? null;
-    const { data, column, release } = await denseTrainingData(df, this.getFeaturesCol(), weightCol);
+    const { data, column, release } = await denseTrainingData(df, this.getFeaturesCol(), weightCol, 'KMeans');
     try {
       const run = await this.prepare(data, column, weightCol);
       try {
@@ -273,33 +271,6 @@ export class KMeans extends withParams(Estimator<KMeansModel>, KMEANS_PARAMS) {
 }
 
 // --- helpers -----------------------------------------------------------------------------------
-
-/**
- * The training input as cached partitions with a dense vector column: the DataFrame itself when
- * it is cached and dense, else the needed columns (sparse vectors made dense) cached for the fit.
- */
-async function denseTrainingData(df: DataFrame, features: string, weightCol: string | null): Promise<{ data: DataFrame; column: string; release: () => void }> {
-  const type = df.schema.field(features).type;
-  if (type.kind === 'vector' && type.encoding === 'dense' && df.storageLevel !== StorageLevel.NONE) {
-    return { data: df, column: features, release: () => {} };
-  }
-  const keep = weightCol ? [weightCol] : [];
-  let data: DataFrame;
-  let column = features;
-  if (type.kind === 'vector' && type.encoding === 'sparse') {
-    const sizes = await df.mapPartitions<[number, number]>(SPARSE_SIZES, { column: features });
-    const lo = Math.min(...sizes.map((s) => s[0])), hi = Math.max(...sizes.map((s) => s[1]));
-    if (lo !== hi && Number.isFinite(lo)) throw new Error(`KMeans: features column '${features}' holds vectors of sizes ${lo} and ${hi}; they must all have one size`);
-    const d = Number.isFinite(hi) ? hi : 0;
-    column = DENSE_FEATURES;
-    data = df.withMappedColumns(TO_DENSE_MAPPER, { column: features, d }, [{ name: column, type: { kind: 'vector', encoding: 'dense', size: d }, nullable: true }])
-      .select(column, ...keep);
-  } else {
-    data = df.select(features, ...keep);
-  }
-  data.cache();
-  return { data, column, release: () => { data.unpersist(); } };
-}
 
 /** Spark's oversampling rule on a partition's likely picks: draw < cost · 2k/Σcost, in row order. */
 function pickRows(r: InitCostResult, factor: number, d: number): Float64Array {

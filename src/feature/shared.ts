@@ -4,15 +4,9 @@ import type { Param } from '../pipeline/param.js';
 import type { AnyParam } from '../pipeline/params-map.js';
 import type { Params } from '../pipeline/params.js';
 
-/** Spark's `catalogString` of a type, as its error messages print it. */
-export function catalogString(t: DataType): string {
-  switch (t.kind) {
-    case 'long': return 'bigint';
-    case 'array': return `array<${catalogString(t.elementType)}>`;
-    case 'struct': return `struct<${t.fields.map((f) => `${f.name}:${catalogString(f.type)}`).join(',')}>`;
-    default: return t.kind;
-  }
-}
+// Spark's catalogString and the column checks live a layer down, shared with the other ML areas.
+export { catalogString, requireAbsent, requireNumericColumn, requireVectorColumn } from '../pipeline/schema-checks.js';
+import { catalogString } from '../pipeline/schema-checks.js';
 
 /** The scalar kinds a column mapper reads (the physical encoding of each input column). */
 export type ColumnKind = 'double' | 'int' | 'long' | 'boolean' | 'string' | 'dense' | 'sparse';
@@ -20,27 +14,6 @@ export type ColumnKind = 'double' | 'int' | 'long' | 'boolean' | 'string' | 'den
 export function columnKind(t: DataType): ColumnKind {
   if (t.kind === 'array' || t.kind === 'struct') throw new Error(`a ${catalogString(t)} column cannot be read by a feature stage`);
   return t.kind === 'vector' ? t.encoding : t.kind;
-}
-
-export function requireVectorColumn(schema: StructType, name: string): StructField {
-  const f = schema.field(name);
-  if (f.type.kind !== 'vector') {
-    throw new Error(`Column ${name} must be of type vector but was actually ${catalogString(f.type)}.`);
-  }
-  return f;
-}
-
-export function requireNumericColumn(schema: StructType, name: string): StructField {
-  const f = schema.field(name);
-  const k = f.type.kind;
-  if (k !== 'double' && k !== 'int' && k !== 'long') {
-    throw new Error(`Column ${name} must be of type numeric but was actually of type ${catalogString(f.type)}.`);
-  }
-  return f;
-}
-
-export function requireAbsent(schema: StructType, name: string, what = 'Output column'): void {
-  if (schema.has(name)) throw new Error(`${what} ${name} already exists.`);
 }
 
 /**

@@ -30,7 +30,7 @@ export {
 export { VECTOR_UDT, MATRIX_UDT, vectorToStruct, structToVector, matrixToStruct, structToMatrix } from './ml/udt.js';
 export {
   dataTable, doubleColumn, intColumn, longColumn, booleanColumn, stringColumn, doubleArrayColumn, intArrayColumn,
-  stringArrayColumn, stringArrayArrayColumn, vectorColumn, matrixColumn, type DataColumn,
+  stringArrayColumn, stringArrayArrayColumn, vectorColumn, matrixColumn, vectorArrayColumn, matrixArrayColumn, type DataColumn, type UdtOptions,
 } from './ml/data-columns.js';
 export { ModelData } from './ml/model-data.js';
 export { writeDataDir, readDataDir } from './ml/parquet-data.js';

@@ -14,15 +14,23 @@ import {
 import type { DenseMatrix } from '../../linalg/matrix.js';
 import type { Vector } from '../../linalg/vectors.js';
 import { MATRIX_UDT, VECTOR_UDT, matrixToStruct, vectorToStruct } from './udt.js';
+import { MLLIB_UDT } from './spark-schema.js';
 
 export interface DataColumn {
   readonly type: DataType;
   readonly nullable: boolean;
   readonly values: readonly unknown[];
+  /** Field metadata (e.g. MLLIB_UDT for a vector column Spark writes with mllib's VectorUDT). */
+  readonly metadata?: ReadonlyMap<string, string>;
 }
 
-const list = (child: DataType, nullable = true): List => new List(new Field('element', child, nullable));
-const column = (type: DataType, nullable: boolean, values: readonly unknown[]): DataColumn => ({ type, nullable, values });
+const list = (child: DataType, nullable = true, metadata?: ReadonlyMap<string, string>): List =>
+  new List(new Field('element', child, nullable, metadata ? new Map(metadata) : null));
+const column = (type: DataType, nullable: boolean, values: readonly unknown[], metadata?: ReadonlyMap<string, string>): DataColumn =>
+  ({ type, nullable, values, ...(metadata ? { metadata } : {}) });
+/** `{ mllib: true }`: Spark's old spark.mllib VectorUDT/MatrixUDT (models whose data Spark writes with mllib classes). */
+export interface UdtOptions { mllib?: boolean }
+const udtMetadata = (o?: UdtOptions) => (o?.mllib ? MLLIB_UDT : undefined);
 
 /** `double` */
 export const doubleColumn = (values: ArrayLike<number>): DataColumn => column(new Float64(), false, Array.from(values));
@@ -46,10 +54,18 @@ export const stringArrayColumn = (rows: readonly (readonly string[])[]): DataCol
 export const stringArrayArrayColumn = (rows: readonly (readonly (readonly string[])[])[]): DataColumn =>
   column(list(list(new Utf8())), true, rows.map((r) => r.map((a) => [...a])));
 /** Spark's VectorUDT struct per row. */
-export const vectorColumn = (vectors: readonly Vector[]): DataColumn => column(VECTOR_UDT, true, vectors.map(vectorToStruct));
+export const vectorColumn = (vectors: readonly Vector[], options?: UdtOptions): DataColumn =>
+  column(VECTOR_UDT, true, vectors.map(vectorToStruct), udtMetadata(options));
 /** Spark's MatrixUDT struct per row. */
 export const matrixColumn = (matrices: readonly DenseMatrix[]): DataColumn =>
   column(MATRIX_UDT, true, matrices.map(matrixToStruct));
+
+/** `array<vector>` per row (e.g. GaussianMixtureModel's `mus`). */
+export const vectorArrayColumn = (rows: readonly (readonly Vector[])[], options?: UdtOptions): DataColumn =>
+  column(list(VECTOR_UDT, true, udtMetadata(options)), true, rows.map((r) => r.map(vectorToStruct)));
+/** `array<matrix>` per row (e.g. GaussianMixtureModel's `sigmas`). */
+export const matrixArrayColumn = (rows: readonly (readonly DenseMatrix[])[], options?: UdtOptions): DataColumn =>
+  column(list(MATRIX_UDT, true, udtMetadata(options)), true, rows.map((r) => r.map(matrixToStruct)));
 
 /** One table from named columns of equal length, in the given order. */
 export function dataTable(columns: Readonly<Record<string, DataColumn>>): Table {
@@ -60,7 +76,7 @@ export function dataTable(columns: Readonly<Record<string, DataColumn>>): Table 
   if (bad) {
     throw new Error(`dataTable: column '${bad[0]}' has ${bad[1].values.length} rows but '${entries[0]![0]}' has ${length}`);
   }
-  const fields = entries.map(([name, c]) => new Field(name, c.type, c.nullable));
+  const fields = entries.map(([name, c]) => new Field(name, c.type, c.nullable, c.metadata ? new Map(c.metadata) : null));
   const children = entries.map(([name, c]) => {
     try {
       return vectorFromArray(c.values as unknown[], c.type).data[0]!;

@@ -87,6 +87,14 @@ export class ModelData {
     return this.read(name, row, 'a matrix (MatrixUDT struct)', (v) => structToMatrix(v));
   }
 
+  vectorArray(name: string, row = 0): Vector[] {
+    return this.read(name, row, 'an array of vectors (VectorUDT structs)', (v) => arrayOf(v)?.map((e) => structToVector(e)));
+  }
+
+  matrixArray(name: string, row = 0): DenseMatrix[] {
+    return this.read(name, row, 'an array of matrices (MatrixUDT structs)', (v) => arrayOf(v)?.map((e) => structToMatrix(e)));
+  }
+
   /** Fails unless the table has exactly `n` rows (Spark's single-row model data). */
   requireRows(n: number): this {
     if (this.numRows !== n) throw this.corrupt(`expected ${n} row(s), found ${this.numRows}`);

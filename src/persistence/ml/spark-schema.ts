@@ -12,26 +12,34 @@ export const SPARK_ROW_METADATA_KEY = 'org.apache.spark.sql.parquet.row.metadata
 type SparkType = string | Record<string, unknown>;
 
 const VECTOR_FIELDS = 'type,size,indices,values';
+/**
+ * Field metadata marking a vector or matrix struct as the old `spark.mllib` UDT, which models
+ * whose data Spark writes with mllib classes (GaussianMixtureModel's mus and sigmas,
+ * BisectingKMeansModel's centers) must use: Spark's reader refuses ml vectors there.
+ */
+export const MLLIB_UDT_KEY = 'quiver.spark.udt';
+export const MLLIB_UDT: ReadonlyMap<string, string> = new Map([[MLLIB_UDT_KEY, 'mllib']]);
 const MATRIX_FIELDS = 'type,numRows,numCols,colPtrs,rowIndices,values,isTransposed';
 
 function structJSON(fields: readonly Field[]): Record<string, unknown> {
   return {
     type: 'struct',
-    fields: fields.map((f) => ({ name: f.name, type: sparkType(f.type), nullable: f.nullable, metadata: {} })),
+    fields: fields.map((f) => ({ name: f.name, type: sparkType(f.type, f.metadata), nullable: f.nullable, metadata: {} })),
   };
 }
 
-function sparkType(type: DataType): SparkType {
+function sparkType(type: DataType, metadata?: ReadonlyMap<string, string>): SparkType {
   if (Arrow.isStruct(type)) {
     const names = type.children.map((f) => f.name).join(',');
     const sqlType = structJSON(type.children);
-    if (names === VECTOR_FIELDS) return { type: 'udt', class: 'org.apache.spark.ml.linalg.VectorUDT', pyClass: 'pyspark.ml.linalg.VectorUDT', sqlType };
-    if (names === MATRIX_FIELDS) return { type: 'udt', class: 'org.apache.spark.ml.linalg.MatrixUDT', pyClass: 'pyspark.ml.linalg.MatrixUDT', sqlType };
+    const pkg = metadata?.get(MLLIB_UDT_KEY) === 'mllib' ? 'mllib' : 'ml';
+    if (names === VECTOR_FIELDS) return { type: 'udt', class: `org.apache.spark.${pkg}.linalg.VectorUDT`, pyClass: `pyspark.${pkg}.linalg.VectorUDT`, sqlType };
+    if (names === MATRIX_FIELDS) return { type: 'udt', class: `org.apache.spark.${pkg}.linalg.MatrixUDT`, pyClass: `pyspark.${pkg}.linalg.MatrixUDT`, sqlType };
     return sqlType;
   }
   if (Arrow.isList(type)) {
     const element = type.children[0]!;
-    return { type: 'array', elementType: sparkType(element.type), containsNull: element.nullable };
+    return { type: 'array', elementType: sparkType(element.type, element.metadata), containsNull: element.nullable };
   }
   if (Arrow.isMap(type)) {
     const [key, value] = (type.children[0]!.type as DataType).children as Field[];
