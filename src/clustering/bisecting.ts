@@ -12,7 +12,7 @@ import { DenseVector } from '../linalg/vectors.js';
 import { Estimator } from '../pipeline/stage.js';
 import { withParams } from '../pipeline/params-mixin.js';
 import type { ParamValues } from '../pipeline/params.js';
-import { optionalColumn } from '../pipeline/shared-params.js';
+import { optionalColumn, seedNumber } from '../pipeline/shared-params.js';
 import { loadStage, registerStage, type LoadOptions } from '../persistence/index.js';
 import { BISECTING_PARAMS } from './bisecting-params.js';
 import { BisectingKMeansModel, BisectingKMeansSummary, type ClusteringTreeNode } from './bisecting-model.js';
@@ -89,7 +89,7 @@ export class BisectingKMeans extends withParams(Estimator<BisectingKMeansModel>,
     clusters.push(summaryOf(rootAcc, 0, run.d, run.measure));
     const mdcs = this.getMinDivisibleClusterSize();
     const minSize = mdcs >= 1 ? Math.ceil(mdcs) : Math.ceil(mdcs * clusters[0].size);
-    const rng = randomStream(this.getSeed(), 'bisecting-kmeans', 'split');
+    const rng = randomStream(seedNumber(this.getSeed()), 'bisecting-kmeans', 'split');
     let active = [0];
     let needed = this.getK() - 1;
     for (let level = 1; active.length > 0 && needed > 0 && level < LEVEL_LIMIT; level++) {

@@ -12,7 +12,7 @@ import { DenseVector } from '../linalg/vectors.js';
 import { Estimator } from '../pipeline/stage.js';
 import { withParams } from '../pipeline/params-mixin.js';
 import type { ParamValues } from '../pipeline/params.js';
-import { optionalColumn } from '../pipeline/shared-params.js';
+import { optionalColumn, seedNumber } from '../pipeline/shared-params.js';
 import { loadStage, registerStage, type LoadOptions } from '../persistence/index.js';
 import { denseTrainingData } from './dense-input.js';
 import { GMM_PARAMS, validateGmmSchema } from './gmm-params.js';
@@ -120,7 +120,7 @@ export class GaussianMixture extends withParams(Estimator<GaussianMixtureModel>,
       if (m.numFeatures !== d) throw new Error(`${this.uid}: the initial model's Gaussians have ${m.numFeatures} features but the data has ${d}`);
       return { weights: Float64Array.from(m.weights), means: m.mixture().means.slice(), covs: packAll(m.gaussians, d) };
     }
-    const rng = randomStream(this.getSeed(), 'gmm', 'init-sample');
+    const rng = randomStream(seedNumber(this.getSeed()), 'gmm', 'init-sample');
     const chosen = Array.from({ length: k * NUM_SAMPLES }, () => Math.floor(rng() * run.total));
     const { vectors, weights: sampleWeights } = await this.gatherRows(run, chosen);
     const weightSum = sampleWeights.reduce((s, w) => s + w, 0);
