@@ -34,6 +34,18 @@ Object.defineProperty(Session.prototype, 'streams', {
   get(this: Session) { return streamsOf(this); },
 });
 
+// Stopping a session stops its streaming queries first (as Spark's SparkSession.stop), so no batch
+// runs on a stopped engine.
+const stop = Session.prototype.stop as (this: Session) => Promise<void>;
+Object.defineProperty(Session.prototype, 'stop', {
+  configurable: true,
+  writable: true,
+  value: async function (this: Session): Promise<void> {
+    await Promise.all(streamsOf(this).active.map((q) => q.stop()));
+    await stop.call(this);
+  },
+});
+
 Object.defineProperty(DataFrame.prototype, 'writeStream', {
   configurable: true,
   get(this: DataFrame) { return new DataStreamWriter(this); },

@@ -67,4 +67,12 @@ export class Checkpoint {
   async writeCommit(batchId: number): Promise<void> {
     await this.fs.writeFile(this.path('commits', String(batchId)), `v1\n${JSON.stringify({ nextBatchWatermarkMs: 0 })}`);
   }
+
+  /** Deletes the offsets and commit of a batch long committed (Spark keeps the last minBatchesToRetain). */
+  async purge(batchId: number): Promise<void> {
+    for (const log of ['offsets', 'commits']) {
+      const file = this.path(log, String(batchId));
+      if (await this.fs.exists(file)) await this.fs.delete(file);
+    }
+  }
 }

@@ -23,6 +23,7 @@ import type { Trigger } from './trigger.js';
 /** How long an idle query with a zero interval waits before asking its sources again (Spark's pollingDelay). */
 const POLLING_DELAY_MS = 10;
 const PROGRESS_KEPT = 100; // spark.sql.streaming.numRecentProgressUpdates
+const BATCHES_RETAINED = 100; // spark.sql.streaming.minBatchesToRetain: older offsets and commits are deleted
 
 export interface QuerySpec {
   session: Session;
@@ -53,6 +54,8 @@ export class StreamingQuery {
   private checks = 0;
   private waiters: Waiter[] = [];
   private wake: (() => void) | null = null;
+  private phase: 'initializing' | 'waiting' | 'processing' | 'stopped' = 'initializing';
+  private dataAvailable = false;
   private readonly finished: Promise<void>;
   private readonly state: AggregationState | null;
 
@@ -71,7 +74,9 @@ export class StreamingQuery {
   get recentProgress(): StreamingQueryProgress[] { return [...this.progress]; }
   /** Spark's status: what the loop is doing now. */
   get status(): { message: string; isDataAvailable: boolean; isTriggerActive: boolean } {
-    return { message: this.done ? 'Stopped' : this.wake ? 'Waiting for next trigger' : 'Processing new data', isDataAvailable: false, isTriggerActive: !this.wake && !this.done };
+    const message = { initializing: 'Initializing sources', waiting: this.dataAvailable ? 'Waiting for next trigger' : 'Waiting for data to arrive',
+      processing: 'Processing new data', stopped: 'Stopped' }[this.phase];
+    return { message, isDataAvailable: this.dataAvailable, isTriggerActive: this.phase === 'processing' };
   }
 
   /**
@@ -114,6 +119,7 @@ export class StreamingQuery {
       this.failure = new StreamingQueryException(`Query ${label} terminated with exception: ${(e as Error).message}`, this.id, this.runId, { cause: e });
     }
     this.done = true;
+    this.phase = 'stopped';
     for (const w of this.waiters.splice(0)) (this.failure ? w.reject(this.failure) : w.resolve());
     await this.spec.onTerminate(this).catch(() => undefined);
   }
@@ -129,6 +135,7 @@ export class StreamingQuery {
     let pending = logged !== null && logged >= batchId ? await checkpoint.readOffsets(logged) : null;
     if (pending && logged! > batchId) throw new Error(`The checkpoint ${checkpoint.dir} has offsets for batch ${logged} but no commit for batch ${batchId}; it is damaged`);
     let previousStart: number | null = null;
+    this.phase = 'waiting';
 
     while (!this.stopping) {
       const started = Date.now();
@@ -137,13 +144,14 @@ export class StreamingQuery {
       let end: (Offset | null)[];
       let latest: (Offset | null)[];
       let lap = Date.now();
-      const phase = (name: keyof typeof t): void => { const now = Date.now(); t[name] += now - lap; lap = now; };
+      const lapTo = (name: keyof typeof t): void => { const now = Date.now(); t[name] += now - lap; lap = now; };
       if (pending) {
         end = pending; latest = pending; pending = null;
       } else {
         latest = await Promise.all(sources.map((s) => s.latestOffset()));
-        phase('latestOffset');
-        if (latest.every((o, i) => o === done[i])) {
+        lapTo('latestOffset');
+        this.dataAvailable = !latest.every((o, i) => o === done[i]);
+        if (!this.dataAvailable) {
           for (const w of this.waiters.filter((x) => x.after < check)) { this.waiters.splice(this.waiters.indexOf(w), 1); w.resolve(); }
           if (this.spec.trigger.kind !== 'processingTime') return;
           await this.sleep(Math.max(POLLING_DELAY_MS, this.untilNextTrigger(started)));
@@ -151,14 +159,17 @@ export class StreamingQuery {
         }
         end = latest;
         await checkpoint.writeOffsets(batchId, end, started, {});
-        phase('walCommit');
+        lapTo('walCommit');
       }
 
+      this.phase = 'processing';
       const batches = await Promise.all(sources.map((s, i) => (end[i] === null
         ? Promise.resolve({ df: this.spec.session.createDataFrame([], { schema: s.schema, numPartitions: 1 }), rows: 0 })
         : s.getBatch(done[i], end[i]!))));
-      phase('getBatch');
+      lapTo('getBatch');
       const replace = new Map<LogicalNode, LogicalNode>(plan.sources.map((n, i) => [n, batches[i].df.node]));
+      lapTo('queryPlanning');
+      // The batch runs inside the sink's write (addBatch), as in Spark; a streaming aggregation first merges its state.
       let stateProgress = null;
       if (this.state && plan.aggregation) {
         const input = new DataFrame(this.spec.session, replaceInPlan(plan.aggregation.exchange.child, replace));
@@ -167,11 +178,13 @@ export class StreamingQuery {
         stateProgress = { operatorName: 'stateStoreSave', numRowsTotal: st.numRowsTotal, numRowsUpdated: st.numRowsUpdated };
       }
       const df = new DataFrame(this.spec.session, replaceInPlan(this.spec.root, replace));
-      phase('queryPlanning');
       const numOutputRows = await this.spec.sink.addBatch(batchId, df, this.spec.mode);
-      phase('addBatch');
+      lapTo('addBatch');
       await checkpoint.writeCommit(batchId);
-      phase('commitOffsets');
+      lapTo('commitOffsets');
+      this.phase = 'waiting';
+      this.dataAvailable = false;
+      if (batchId >= BATCHES_RETAINED) await checkpoint.purge(batchId - BATCHES_RETAINED);
       t.triggerExecution = Date.now() - started;
 
       const numInputRows = batches.reduce((s, b) => s + b.rows, 0);

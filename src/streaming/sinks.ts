@@ -53,8 +53,13 @@ export class ConsoleSink implements Sink {
   async addBatch(batchId: number, df: DataFrame): Promise<number> {
     const line = '-------------------------------------------';
     this.write(`${line}\nBatch: ${batchId}\n${line}\n`);
-    await df.show(this.numRows, this.truncate);
-    return Math.min(this.numRows, await df.count());
+    df.persist(); // shown, then counted: compute the batch once
+    try {
+      await df.show(this.numRows, this.truncate);
+      return await df.count();
+    } finally {
+      df.unpersist();
+    }
   }
 }
 
