@@ -59,6 +59,7 @@ export class StreamingQuery {
   private readonly finished: Promise<void>;
   private readonly state: AggregationState | null;
 
+  /** @internal Use `df.writeStream...start()`. */
   constructor(private readonly spec: QuerySpec) {
     this.id = spec.id;
     this.name = spec.name;

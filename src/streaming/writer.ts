@@ -35,6 +35,7 @@ interface WriterState {
 
 export class DataStreamWriter {
   private readonly s: WriterState;
+  /** @internal Use `df.writeStream`. */
   constructor(readonly df: DataFrame, state?: WriterState) {
     this.s = state ?? { format: null, mode: 'append', trigger: { kind: 'processingTime', intervalMs: 0 }, options: new Map(), name: null, foreachBatch: null };
   }
