@@ -151,14 +151,16 @@ export class StreamingQuery {
       } else {
         latest = await Promise.all(sources.map((s) => s.latestOffset()));
         lapTo('latestOffset');
-        this.dataAvailable = !latest.every((o, i) => o === done[i]);
+        // A source behind the committed offset (a MemoryStream re-created with less data) has nothing new.
+        const ahead = latest.map((o, i) => (o === null || (done[i] !== null && o <= done[i]!) ? done[i] : o));
+        this.dataAvailable = !ahead.every((o, i) => o === done[i]);
         if (!this.dataAvailable) {
           for (const w of this.waiters.filter((x) => x.after < check)) { this.waiters.splice(this.waiters.indexOf(w), 1); w.resolve(); }
           if (this.spec.trigger.kind !== 'processingTime') return;
           await this.sleep(Math.max(POLLING_DELAY_MS, this.untilNextTrigger(started)));
           continue;
         }
-        end = latest;
+        end = ahead;
         await checkpoint.writeOffsets(batchId, end, started, {});
         lapTo('walCommit');
       }

@@ -40,6 +40,12 @@ export class DataStreamWriter {
     this.s = state ?? { format: null, mode: 'append', trigger: { kind: 'processingTime', intervalMs: 0 }, options: new Map(), name: null, foreachBatch: null };
   }
 
+  /** An option by its name in any case (Spark's options are case-insensitive). */
+  private opt(key: string): OptionValue | undefined {
+    for (const [k, v] of this.s.options) if (k.toLowerCase() === key.toLowerCase()) return v;
+    return undefined;
+  }
+
   private with(change: Partial<WriterState>): DataStreamWriter { return new DataStreamWriter(this.df, { ...this.s, ...change }); }
 
   /** The sink: 'memory', 'console', 'parquet', 'json' or 'csv' (foreachBatch(fn) for your own). */
@@ -95,7 +101,7 @@ export class DataStreamWriter {
     if (format === 'memory' && s.name === null) throw new AnalysisException('queryName must be specified for memory sink');
 
     // The checkpoint: the option, else <spark.sql.streaming.checkpointLocation>/<name or id>, else a temporary one for memory and console.
-    let location = s.options.get('checkpointLocation') as string | undefined;
+    let location = this.opt('checkpointLocation') as string | undefined;
     let temporary: string | null = null;
     const root = conf.get('spark.sql.streaming.checkpointLocation');
     if (location === undefined && root !== undefined) location = `${String(root)}/${s.name ?? randomUUID()}`;
@@ -141,15 +147,15 @@ export class DataStreamWriter {
         return sink;
       }
       case 'console': {
-        const n = Number(s.options.get('numRows') ?? 20);
-        if (!Number.isInteger(n) || n <= 0) throw new Error(`console sink: numRows must be a positive integer but got ${String(s.options.get('numRows'))}`);
-        return new ConsoleSink(n, String(s.options.get('truncate') ?? 'true').toLowerCase() !== 'false');
+        const n = Number(this.opt('numRows') ?? 20);
+        if (!Number.isInteger(n) || n <= 0) throw new Error(`console sink: numRows must be a positive integer but got ${String(this.opt('numRows'))}`);
+        return new ConsoleSink(n, String(this.opt('truncate') ?? 'true').toLowerCase() !== 'false');
       }
       case 'foreachBatch': return new ForeachBatchSink(s.foreachBatch!);
       default: {
-        const target = outputPath ?? (s.options.get('path') as string | undefined);
+        const target = outputPath ?? (this.opt('path') as string | undefined);
         if (target === undefined) throw new Error(`'path' is not specified: pass the output directory to start(path) or set option('path', ...)`);
-        const writeOptions = new Map([...s.options].filter(([k]) => k !== 'path' && k !== 'checkpointLocation'));
+        const writeOptions = new Map([...s.options].filter(([k]) => !['path', 'checkpointlocation'].includes(k.toLowerCase())));
         const sink = new FileStreamSink(fsFor(target, s3SettingsOf(session.conf)), normalizePath(target), format, writeOptions);
         await sink.recover();
         return sink;

@@ -9,7 +9,7 @@ import { useSession } from '../helpers/sessions.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { batchReference, schema, sorted } from './helpers.js';
 
-const session = useSession('local[2]');
+const session = useSession('inline');
 const temp = useTempDir('quiver-stream-ckpt-');
 
 const batches: Row[][] = [
@@ -136,6 +136,20 @@ describe('the checkpoint directory', () => {
     for (const [id, upTo] of [[0, 1], [1, 2], [2, 3], [3, 4]] as const) {
       expect(sorted(results.get(id)!)).toEqual(sorted(await batchReference(spark, batches.slice(0, upTo).flat(), agg)));
     }
+  });
+
+  it('a restarted MemoryStream behind the committed offset brings nothing new: no batch, no offsets written', async () => {
+    const dir = temp.fresh('ckpt');
+    const ids: number[] = [];
+    const sink = (_: DataFrame, id: number): void => { ids.push(id); };
+    const q1 = await streamWith(3).toDF().writeStream.foreachBatch(sink).option('checkpointLocation', dir).start();
+    await q1.processAllAvailable();
+    await q1.stop();
+    const q2 = await streamWith(1).toDF().writeStream.foreachBatch(sink).option('checkpointLocation', dir).start();
+    await q2.processAllAvailable();
+    await q2.stop();
+    expect(ids).toEqual([0]);
+    expect(fs.readdirSync(path.join(dir, 'offsets'))).toEqual(['0']);
   });
 
   it("refuses a checkpoint directory written by a different query, naming both", async () => {

@@ -9,7 +9,7 @@ import { useSession } from '../helpers/sessions.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 import { batchReference, schema, sorted } from './helpers.js';
 
-const session = useSession('local[2]');
+const session = useSession('inline');
 const temp = useTempDir('quiver-stream-files-');
 
 const batches: Row[][] = [

@@ -132,6 +132,6 @@ describe('MemoryStream into the memory sink', () => {
           expect(sorted(await spark.streams.table(name).collect())).toEqual(sorted(await batchReference(spark, added, byKey)));
         }
       } finally { await q.stop(); }
-    }), { seed: 17, numRuns: 4 });
+    }), { seed: 17, numRuns: 3 });
   });
 });
