@@ -41,13 +41,14 @@ export class FileStreamSink implements Sink {
 
   get description(): string { return `FileSink[${this.path}]`; }
 
-  /** Reads the log and deletes part files it does not name (leftovers of a batch that died). */
+  /** Reads the log and deletes part files it does not name and temporary directories (leftovers of a batch that died). */
   async recover(): Promise<void> {
     await this.fs.mkdirs(this.path);
     const log = await readSinkLog(this.fs, this.path);
     this.latestBatchId = log.size ? Math.max(...log.keys()) : -1;
     const logged = new Set([...log.values()].flat().map((f) => f.path));
     for (const name of await this.fs.list(this.path)) {
+      if (name.startsWith('_temporary-')) { await this.fs.delete(this.fs.join(this.path, name), true); continue; } // a batch's unfinished parts
       if (isHiddenName(name)) continue;
       const file = this.fs.join(this.path, name);
       if (!logged.has(file) && !(await this.fs.isDirectory(file))) await this.fs.delete(file);

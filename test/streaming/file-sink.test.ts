@@ -57,11 +57,14 @@ describe('file sinks', () => {
     // Simulate a crash after the sink wrote batch 0 and before its commit: drop the commit, leave a stray part.
     fs.rmSync(path.join(ckpt, 'commits', '0'));
     fs.writeFileSync(path.join(out, 'part-00009-stray-c000.json'), '{"k":"zz","v":99,"w":990}\n');
+    fs.mkdirSync(path.join(out, '_temporary-1-dead'));
+    fs.writeFileSync(path.join(out, '_temporary-1-dead', 'part-00000-x.json'), '{"k":"zz"}\n');
     const q2 = await build(streamWith(3).toDF()).writeStream.format('json').option('checkpointLocation', ckpt).start(out);
     await q2.processAllAvailable();
     await q2.stop();
     expect(q2.recentProgress.map((p) => [p.batchId, p.sink.numOutputRows])).toEqual([[0, 0], [1, 1]]); // 0 replayed, skipped by the sink
     expect(fs.existsSync(path.join(out, 'part-00009-stray-c000.json'))).toBe(false);
+    expect(fs.existsSync(path.join(out, '_temporary-1-dead'))).toBe(false);
     const back = await spark.read.schema('k STRING, v INT, w INT').json(out);
     expect(sorted(await back.collect())).toEqual(sorted(await batchReference(spark, batches.flat(), build)));
   });
