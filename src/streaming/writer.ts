@@ -99,6 +99,9 @@ export class DataStreamWriter {
     const isFile = format === 'parquet' || format === 'json' || format === 'csv';
     if (isFile && s.mode !== 'append') throw new AnalysisException(`Data source ${format} does not support ${s.mode[0].toUpperCase()}${s.mode.slice(1)} output mode.`);
     if (format === 'memory' && s.name === null) throw new AnalysisException('queryName must be specified for memory sink');
+    if (isFile && outputPath === undefined && this.opt('path') === undefined) {
+      throw new Error(`'path' is not specified: pass the output directory to start(path) or set option('path', ...)`);
+    }
 
     // The checkpoint: the option, else <spark.sql.streaming.checkpointLocation>/<name or id>, else a temporary one for memory and console.
     let location = this.opt('checkpointLocation') as string | undefined;

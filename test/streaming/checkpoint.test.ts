@@ -34,11 +34,13 @@ describe('the checkpoint directory', () => {
     const dir = temp.fresh('ckpt');
     const stream = new MemoryStream(spark, schema);
     const seen: { id: number; rows: Row[] }[] = [];
-    const q = await stream.toDF().writeStream.foreachBatch(async (df, id) => { seen.push({ id, rows: await df.collect() }); })
+    const streaming: boolean[] = [];
+    const q = await stream.toDF().writeStream.foreachBatch(async (df, id) => { streaming.push(df.isStreaming); seen.push({ id, rows: await df.collect() }); })
       .option('checkpointLocation', dir).start();
     for (const b of batches.slice(0, 3)) { stream.addData(b); await q.processAllAvailable(); }
     await q.stop();
     expect(seen.map((s) => s.id)).toEqual([0, 1, 2]);
+    expect(streaming).toEqual([false, false, false]); // each batch is an ordinary DataFrame
     expect(seen.map((s) => sorted(s.rows))).toEqual(batches.slice(0, 3).map(sorted));
     expect(JSON.parse(read(path.join(dir, 'metadata')))).toMatchObject({ id: q.id });
     const offsets = read(path.join(dir, 'offsets', '2')).split('\n');

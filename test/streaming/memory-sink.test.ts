@@ -1,13 +1,18 @@
 // MemoryStream into the memory sink in the three output modes. The expected rows are always the
 // same transformation run as a batch over every row added so far (the reference Structured
 // Streaming promises: a streaming query's result equals the batch query's over its input).
+import fs from 'node:fs';
+import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { col, functions as F, lit, MemoryStream, MemorySink, udf, type DataFrame, type Row } from '../../src/index.js';
 import { useSession } from '../helpers/sessions.js';
+import { useTempDir } from '../helpers/temp-dir.js';
 import { batchReference, schema, sorted } from './helpers.js';
 
-const session = useSession('local[2]');
+// A tiny broadcast threshold: joins with a static side shuffle both sides, so the static side's exchange is shared across batches.
+const session = useSession('local[2]', { 'quiver.sql.autoBroadcastJoinThreshold': 1 });
+const temp = useTempDir('quiver-stream-memory-');
 let names = 0;
 const fresh = (): string => `t${names++}`;
 
@@ -58,6 +63,41 @@ describe('MemoryStream into the memory sink', () => {
       await q.processAllAvailable();
     }
     expect(sorted((q.sink as MemorySink).rows())).toEqual(sorted(await batchReference(spark, added, build)));
+    await q.stop();
+  });
+
+  it('append: the union of two streams; the offsets log has one line per source', async () => {
+    const spark = session();
+    const left = new MemoryStream(spark, schema), right = new MemoryStream(spark, schema);
+    const name = fresh();
+    const ckpt = temp.fresh('ckpt');
+    const q = await left.toDF().union(right.toDF()).writeStream.format('memory').queryName(name).option('checkpointLocation', ckpt).start();
+    left.addData(batches[0]);
+    await q.processAllAvailable();
+    right.addData(batches[1]);
+    right.addData(batches[2]);
+    await q.processAllAvailable();
+    expect(sorted(await spark.streams.table(name).collect())).toEqual(sorted(batches.flat()));
+    expect(fs.readFileSync(path.join(ckpt, 'offsets', '0'), 'utf8').split('\n').slice(2)).toEqual(['0', '-']); // '-': no data yet
+    expect(fs.readFileSync(path.join(ckpt, 'offsets', '1'), 'utf8').split('\n').slice(2)).toEqual(['0', '1']);
+    expect(q.lastProgress?.sources.map((p) => p.numInputRows)).toEqual([0, batches[1].length + batches[2].length]);
+    await q.stop();
+  });
+
+  it('complete: an aggregation over a stream joined with a static DataFrame (a hash join, not broadcast)', async () => {
+    const spark = session();
+    const stream = new MemoryStream(spark, schema);
+    const groups = spark.createDataFrame([{ k: 'a', g: 'vowel' }, { k: 'b', g: 'consonant' }, { k: 'c', g: 'consonant' }], { numPartitions: 2 });
+    const build = (df: DataFrame): DataFrame => df.join(groups, 'k', 'left').groupBy('g').agg(F.sum('v').alias('s'), F.count().alias('n'));
+    const name = fresh();
+    const q = await build(stream.toDF()).writeStream.format('memory').outputMode('complete').queryName(name).start();
+    const added: Row[] = [];
+    for (const b of batches) {
+      stream.addData(b);
+      added.push(...b);
+      await q.processAllAvailable();
+      expect(sorted(await spark.streams.table(name).collect())).toEqual(sorted(await batchReference(spark, added, build)));
+    }
     await q.stop();
   });
 

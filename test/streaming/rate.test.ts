@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { LongType, RateSource, valueAtSecond, type MemorySink, type StreamingQuery } from '../../src/index.js';
+import { rateOptions } from '../../src/streaming/rate-source.js';
 import { useSession } from '../helpers/sessions.js';
 import { useTempDir } from '../helpers/temp-dir.js';
 
@@ -24,6 +25,15 @@ describe('the rate source', () => {
     // The table in the comment of Spark's RateStreamProvider.valueAtSecond (rampUpTimeSeconds = 4, rowsPerSecond = 10).
     expect([0, 1, 2, 3, 4, 5, 6].map((s) => valueAtSecond(s, 10, 4))).toEqual([0, 2, 6, 12, 20, 30, 40]);
     expect([0, 1, 2, 3].map((s) => valueAtSecond(s, 7, 0))).toEqual([0, 7, 14, 21]);
+  });
+
+  it("reads its options as Spark names them (rampUpTime as '4s' or seconds, case-insensitive keys)", () => {
+    const opts = (o: Record<string, string | number>) => rateOptions(new Map(Object.entries(o).map(([k, v]) => [k.toLowerCase(), v])), 2);
+    expect(opts({})).toEqual({ rowsPerSecond: 1, rampUpTimeSeconds: 0, numPartitions: 2 });
+    expect(opts({ RowsPerSecond: 10, rampUpTime: '4s', numPartitions: 3 })).toEqual({ rowsPerSecond: 10, rampUpTimeSeconds: 4, numPartitions: 3 });
+    expect(opts({ rampUpTime: '1 minute' }).rampUpTimeSeconds).toBe(60);
+    expect(() => opts({ numPartitions: -1 })).toThrow("Invalid value '-1'. The option 'numPartitions' must be positive");
+    expect(() => opts({ rampUpTime: 'later' })).toThrow(/rampUpTime: cannot parse 'later'/);
   });
 
   it('makes timestamp and value columns; a batch holds the values of its seconds, timestamps spread over them', async () => {
