@@ -1,4 +1,6 @@
 // Spark's triggers: a fixed interval (processingTime; 0 = as fast as possible), once, availableNow.
+// Quiver's sources have no rate limits (maxOffsetsPerTrigger), so once and availableNow both run
+// what is available (a pending batch from the checkpoint first) and stop when nothing new is left.
 import { parseDuration } from './duration.js';
 
 export type TriggerSpec = { processingTime: string | number } | { once: true } | { availableNow: true };

@@ -47,6 +47,18 @@ describe('a streaming query', () => {
     await q.processAllAvailable(); // a stopped query: returns at once
   });
 
+  it("spark.readStream.format('memory') reads a MemoryStream by its name", async () => {
+    const spark = session();
+    const stream = new MemoryStream(spark, schema, { name: 'clicks' });
+    const df = spark.readStream.format('memory').option('name', 'clicks').load();
+    expect(df.isStreaming).toBe(true);
+    stream.addData([{ k: 'z', v: 26 }]);
+    const q = await df.writeStream.format('memory').queryName('clicks-out').trigger({ availableNow: true }).start();
+    await q.awaitTermination();
+    expect(await spark.streams.table('clicks-out').collect()).toEqual([{ k: 'z', v: 26 }]);
+    expect(() => spark.readStream.format('memory').option('name', 'nope').load()).toThrow(/no MemoryStream named 'nope'/);
+  });
+
   it("the console sink prints each batch under Spark's banner", async () => {
     const spark = session();
     const out: string[] = [];
