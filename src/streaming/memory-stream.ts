@@ -36,7 +36,11 @@ export class MemoryStream implements StreamSource {
   /** Appends rows (checked against the schema at once); returns the offset they end at. */
   addData(rows: readonly Row[]): Offset {
     // Building a DataFrame checks every value against the schema now, not in a later batch.
-    this.session.createDataFrame(rows, { schema: this.schema, numPartitions: 1 });
+    try {
+      this.session.createDataFrame(rows, { schema: this.schema, numPartitions: 1 });
+    } catch (e) {
+      throw new Error(`MemoryStream.addData: ${(e as Error).message.replace(/^createDataFrame: /, '')}`, { cause: e });
+    }
     this.batches.push([...rows]);
     return this.batches.length - 1;
   }

@@ -133,6 +133,7 @@ describe('the checkpoint directory', () => {
     const q3 = await start(s3);
     await q3.processAllAvailable();
     await q3.stop();
+    expect(fs.readdirSync(path.join(dir, 'state')).sort()).toEqual(['1', '2', '3']); // older versions are deleted
     // Batch 2 is replayed with its logged offsets (the third addData only), then batch 3 takes the fourth.
     expect([...results.keys()]).toEqual([0, 1, 2, 3]);
     for (const [id, upTo] of [[0, 1], [1, 2], [2, 3], [3, 4]] as const) {

@@ -63,5 +63,7 @@ describe('operations a stream does not support', () => {
     expect(() => session().readStream.format('socket')).toThrow(/Data source socket does not support streamed reading/);
     expect(() => session().readStream.format('rate').option('rowsPerSecond', 0).load()).toThrow("Invalid value '0'. The option 'rowsPerSecond' must be positive");
     expect(() => session().readStream.format('memory').load()).toThrow(/needs option\('name', \.\.\.\)/);
+    const ms = new MemoryStream(session(), schema);
+    expect(() => ms.addData([{ k: 'a', v: 1 }, { k: 'b', v: 'x' }])).toThrow(`MemoryStream.addData: column 'v' is int but row 1 holds string "x"`);
   });
 });
