@@ -30,7 +30,8 @@ function slotsOf(spec: AggSpec, i: number): Slot[] {
     case 'count': return [{ name: p, partial: fnOf('count'), merge: (n) => new AggColumn('sum', col(n)) }];
     case 'sum': return [{ name: p, partial: fnOf('sum'), merge: (n) => new AggColumn('sum', col(n)) }];
     case 'avg': case 'mean': return [
-      { name: `${p}_sum`, partial: (c) => new AggColumn('sum', c === null ? null : c.cast('double')), merge: (n) => new AggColumn('sum', col(n)) },
+      // A plain column reference: an expression here would need a projection that could clash with the input's own __agg_in columns.
+      { name: `${p}_sum`, partial: fnOf('sum'), merge: (n) => new AggColumn('sum', col(n)) },
       { name: `${p}_count`, partial: fnOf('count'), merge: (n) => new AggColumn('sum', col(n)) },
     ];
     case 'min': case 'max': case 'first': case 'last': {
@@ -84,7 +85,7 @@ export class AggregationState {
     const fields = this.node.schema.fields;
     const values = this.node.aggs.map((a, i): Column => {
       const [first, second] = this.slots[i];
-      if (a.fn === 'avg' || a.fn === 'mean') return when(col(second.name).gt(0), col(first.name).divide(col(second.name)));
+      if (a.fn === 'avg' || a.fn === 'mean') return when(col(second.name).gt(0), col(first.name).cast('double').divide(col(second.name)));
       return col(first.name);
     });
     return [
