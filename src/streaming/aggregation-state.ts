@@ -4,7 +4,8 @@
 // the batch's own partials, written to the checkpoint as state/<b> (Arrow IPC parts, atomically
 // published by the DataFrame writer) before the sink runs; a replayed batch rewrites it from the
 // same previous state, so the state never counts a batch twice. Each batch reads the previous
-// state back from disk, so no lineage grows across batches.
+// state back from disk, so no lineage grows across batches. Sums of doubles (and avg over them) add
+// in another order than one batch pass would, so they may differ from it in the last bits.
 import { col, lit, when, type Column } from '../dataframe/column.js';
 import type { DataFrame } from '../dataframe/dataframe.js';
 import { aggregate, AggColumn, type GroupReduceNode } from '../dataframe/grouped.js';
