@@ -23,7 +23,8 @@ export class MemorySink implements Sink {
   /** The rows each batch brought, by batch id (what a test compares with per batch). */
   readonly batches = new Map<number, Row[]>();
 
-  constructor(private readonly session: Session, readonly name: string, readonly schema: StructType) {}
+  /** @internal Made by `writeStream.format('memory')`; `queryId` is the query whose batches it holds. */
+  constructor(private readonly session: Session, readonly name: string, readonly schema: StructType, readonly queryId: string) {}
 
   get description(): string { return `MemorySink[${this.name}]`; }
   get lastBatchId(): number { return this.latestBatchId; }

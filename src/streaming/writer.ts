@@ -125,9 +125,8 @@ export class DataStreamWriter {
       throw new Error(`Cannot start query with id ${id} as another query with same id is already active. Perhaps you are attempting to restart a query from checkpoint that is already active.`);
     }
 
-    const sink = await this.makeSink(format, session, outputPath, temporary !== null);
-    let query: StreamingQuery | null = null;
-    query = new StreamingQuery({
+    const sink = await this.makeSink(format, session, outputPath, id);
+    const query = new StreamingQuery({
       session, root: df.node, plan, sink, mode: s.mode, trigger: s.trigger, checkpoint, name: s.name, id,
       onTerminate: async (q) => {
         streams.remove(q);
@@ -138,14 +137,15 @@ export class DataStreamWriter {
     return query;
   }
 
-  private async makeSink(format: SinkFormat, session: Session, outputPath: string | undefined, temporaryCheckpoint: boolean): Promise<Sink> {
+  private async makeSink(format: SinkFormat, session: Session, outputPath: string | undefined, queryId: string): Promise<Sink> {
     const s = this.s;
     switch (format) {
       case 'memory': {
         const streams = streamsOf(session);
-        // A restart from the same (given) checkpoint continues the same table; the sink skips batch ids it holds.
-        const old = temporaryCheckpoint ? undefined : streams.memorySinks.get(s.name!);
-        const sink = old && old.schema.fieldNames.join() === this.df.schema.fieldNames.join() ? old : new MemorySink(session, s.name!, this.df.schema);
+        // A restart of the same query (same checkpoint, so same id) continues its table; the sink skips
+        // batch ids it holds. Any other query of that name starts a new table.
+        const old = streams.memorySinks.get(s.name!);
+        const sink = old && old.queryId === queryId ? old : new MemorySink(session, s.name!, this.df.schema, queryId);
         streams.memorySinks.set(s.name!, sink);
         return sink;
       }

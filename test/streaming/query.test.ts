@@ -35,6 +35,19 @@ describe('a streaming query', () => {
     expect(await spark.streams.table('life').collect()).toEqual([{ k: 'a', v: 1 }]); // the table stays after the query
   });
 
+  it('a new query with the name of an old memory table starts a new table', async () => {
+    const spark = session();
+    const first = new MemoryStream(spark, schema);
+    first.addData([{ k: 'old', v: 1 }]);
+    const q1 = await first.toDF().writeStream.format('memory').queryName('reused').trigger({ availableNow: true }).start();
+    await q1.awaitTermination();
+    const second = new MemoryStream(spark, schema);
+    second.addData([{ k: 'new', v: 2 }]);
+    const q2 = await second.toDF().writeStream.format('memory').queryName('reused').trigger({ availableNow: true }).start();
+    await q2.awaitTermination();
+    expect(await spark.streams.table('reused').collect()).toEqual([{ k: 'new', v: 2 }]); // batch 0 of q2 is not mistaken for q1's
+  });
+
   it('once: one batch of what is there, then the query ends by itself', async () => {
     const spark = session();
     const stream = new MemoryStream(spark, schema);
