@@ -17,6 +17,13 @@ export { Catalog, type CatalogTable } from './dataframe/sql/catalog.js';
 export { StorageLevel } from './dataframe/storage.js';
 export { RDD, SparkContext, type SchemaSpec } from './rdd/index.js';
 export {
+  DataStreamReader, DataStreamWriter, StreamingQuery, StreamingQueryManager, MemoryStream, RateSource, valueAtSecond,
+  MemorySink, ConsoleSink, ForeachBatchSink, FileStreamSink, readSinkLog, SINK_LOG, AnalysisException, StreamingQueryException,
+  type StreamOptionValue, type RateOptions, type Sink, type ForeachBatchFunction, type SinkFileStatus, type StreamSource,
+  type SourceBatch, type Offset, type OutputMode, type TriggerSpec, type Trigger, type StreamingQueryProgress, type SourceProgress,
+  type StateOperatorProgress,
+} from './streaming/index.js';
+export {
   StructType, DoubleType, IntegerType, LongType, BooleanType, StringType, denseVectorType, SparseVectorType, arrayType, structType,
   type DataType, type StructField, type ArrayDataType, type StructDataType,
 } from './dataframe/types.js';

@@ -17,7 +17,7 @@ import { DataFrameNaFunctions, type DropNaOptions, type FillValue, type ReplaceS
 import { join } from './join.js';
 import { assertNoWindow, withWindowColumns } from './window-plan.js';
 import {
-  CoalesceNode, ExchangeNode, FilterNode, LimitNode, MapNode, ProjectNode, SampleNode, UnionNode, type LogicalNode,
+  CoalesceNode, ExchangeNode, FilterNode, isStreamingPlan, LimitNode, MapNode, ProjectNode, SampleNode, UnionNode, type LogicalNode,
 } from './logical.js';
 import { batchToRows, type Row } from './rows.js';
 import { formatShow, showSettings, type ShowOptions } from './show.js';
@@ -43,6 +43,8 @@ export class DataFrame {
   get columns(): string[] { return this.schema.fieldNames; }
   get dtypes(): [string, string][] { return this.schema.fields.map((f) => [f.name, typeName(f.type)]); }
   printSchema(): void { process.stdout.write(this.schema.treeString()); }
+  /** True when the lineage reads a streaming source (`spark.readStream`): such a DataFrame runs only through `writeStream.start()`. */
+  get isStreaming(): boolean { return isStreamingPlan(this.node); }
 
   // --- transformations ---------------------------------------------------------------------
 

@@ -37,9 +37,10 @@ export const functions = {
   coalesce, isnan,
 };
 
-class GroupReduceNode extends LogicalNode {
-  constructor(private readonly exchange: LogicalNode, private readonly keys: string[], private readonly aggs: AggSpec[],
-    private readonly combine: boolean, private readonly inputTypes: GroupReducePlan['inputTypes'], readonly schema: StructType) {
+/** The reduce side of a group-by; its fields are public so that streaming can keep its state across batches. */
+export class GroupReduceNode extends LogicalNode {
+  constructor(readonly exchange: ExchangeNode, readonly keys: string[], readonly aggs: AggSpec[],
+    readonly combine: boolean, private readonly inputTypes: GroupReducePlan['inputTypes'], readonly schema: StructType) {
     super(exchange.engine);
   }
   numPartitions(): number { return this.exchange.numPartitions(); }

@@ -33,8 +33,8 @@ class CollectedNode extends StageNode {
   }
 }
 
-class JoinNode extends LogicalNode {
-  constructor(private readonly left: LogicalNode, private readonly right: LogicalNode, private readonly spec: JoinSpec,
+export class JoinNode extends LogicalNode {
+  constructor(readonly left: LogicalNode, readonly right: LogicalNode, readonly spec: JoinSpec,
     readonly schema: StructType, private readonly broadcastSide: 'left' | 'right' | null) { super(left.engine); }
   numPartitions(): number { return (this.broadcastSide === 'left' ? this.right : this.left).numPartitions(); }
 

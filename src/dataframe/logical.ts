@@ -49,6 +49,48 @@ export abstract class LogicalNode {
   }
 
   protected sourceBytes(): number { return Infinity; }
+
+  /** True for the leaf of a streaming source (src/streaming): a DataFrame over one runs only as a streaming query. */
+  get isStreamingSource(): boolean { return false; }
+}
+
+/** A DataFrame as a node field holds it (duck-typed: this module cannot import dataframe.ts). */
+interface FrameField { node: LogicalNode; withNode(node: LogicalNode): unknown }
+const isFrameField = (v: unknown): v is FrameField =>
+  v !== null && typeof v === 'object' && (v as FrameField).node instanceof LogicalNode && typeof (v as FrameField).withNode === 'function';
+
+/** The nodes `node` reads from: its fields holding a node, an array of nodes or a DataFrame. */
+export function childNodes(node: LogicalNode): LogicalNode[] {
+  const out: LogicalNode[] = [];
+  for (const v of Object.values(node)) {
+    if (v instanceof LogicalNode) out.push(v);
+    else if (Array.isArray(v)) out.push(...v.filter((x): x is LogicalNode => x instanceof LogicalNode));
+    else if (isFrameField(v)) out.push(v.node);
+  }
+  return out;
+}
+
+/** True when the lineage reads a streaming source. */
+export function isStreamingPlan(node: LogicalNode): boolean {
+  return node.isStreamingSource || childNodes(node).some(isStreamingPlan);
+}
+
+/**
+ * A copy of `node` reading `map(child)` for each of its inputs. The copy shares nothing computed:
+ * no cache, and a stage's output is not carried over, so it runs afresh on the new inputs (the
+ * streaming layer rebuilds a query's plan this way for every micro-batch).
+ */
+export function withNewChildren(node: LogicalNode, map: (child: LogicalNode) => LogicalNode): LogicalNode {
+  const copy = Object.assign(Object.create(Object.getPrototypeOf(node) as object) as LogicalNode, node);
+  const fields = copy as unknown as Record<string, unknown>;
+  for (const [k, v] of Object.entries(node)) {
+    if (v instanceof LogicalNode) fields[k] = map(v);
+    else if (Array.isArray(v) && v.some((x) => x instanceof LogicalNode)) fields[k] = v.map((x: unknown) => (x instanceof LogicalNode ? map(x) : x));
+    else if (isFrameField(v)) fields[k] = v.withNode(map(v.node));
+  }
+  copy.cache = null;
+  if (copy instanceof StageNode) copy.forgetOutput();
+  return copy;
 }
 
 /** Partitions that already exist (blocks built by createDataFrame) or come from files. */
@@ -133,6 +175,8 @@ export class CoalesceNode extends LogicalNode {
 export abstract class StageNode extends LogicalNode {
   private output: Promise<PartitionPlan[]> | null = null;
   protected abstract run(): Promise<string[][]>;
+  /** Drops the computed output of a copy (see withNewChildren). */
+  forgetOutput(): void { this.output = null; }
   protected compute(): Promise<PartitionPlan[]> {
     this.output ??= this.run().then((groups) => {
       this.engine.holdBlocks(this, groups.flat());

@@ -27,7 +27,7 @@ class RangeExchangeNode extends ExchangeNode {
   }
 }
 
-class SortNode extends LogicalNode {
+export class SortNode extends LogicalNode {
   get schema(): StructType { return this.child.schema; }
   constructor(private readonly child: LogicalNode, private readonly keys: SortKey[]) { super(child.engine); }
   numPartitions(): number { return this.child.numPartitions(); }

@@ -21,7 +21,7 @@ import {
 } from './window.js';
 import type { WindowExprPlan, WindowPlan } from './window.kernels.js';
 
-class WindowNode extends LogicalNode {
+export class WindowNode extends LogicalNode {
   constructor(private readonly child: LogicalNode, private readonly spec: Pick<WindowPlan, 'partitionBy' | 'orderBy' | 'exprs'>,
     readonly schema: StructType) { super(child.engine); }
   numPartitions(): number { return this.child.numPartitions(); }
