@@ -12,15 +12,8 @@ venv="$dir/venv"
 requirements="$root/scripts/bench/requirements.txt"
 say() { echo "bench:setup: $*"; }
 
-python=""
-for candidate in "${QUIVER_BENCH_PYTHON:-}" python3 python; do
-  [ -n "$candidate" ] || continue
-  command -v "$candidate" >/dev/null 2>&1 || continue
-  if "$candidate" -c 'import sys, venv, ensurepip; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
-    python="$("$candidate" -c 'import sys; print(sys.executable)')"
-    break
-  fi
-done
+source "$root/scripts/lib/python.sh"
+python="$(find_python "${QUIVER_BENCH_PYTHON:-}")"
 [ -n "$python" ] || { echo "bench:setup: no Python 3.10 or newer with venv found (tried \$QUIVER_BENCH_PYTHON, python3, python); install python3 and python3-venv" >&2; exit 1; }
 python_version="$("$python" -c 'import platform; print(platform.python_version())')"
 

@@ -17,15 +17,8 @@ say() { echo "spark:setup: $*"; }
 missing() { echo "spark:setup: $*" >&2; exit 1; }
 
 # --- Python 3.10+ with venv (pyspark 4 needs 3.10) ----------------------------------------
-python=""
-for candidate in "${QUIVER_SPARK_PYTHON:-}" python3 python; do
-  [ -n "$candidate" ] || continue
-  command -v "$candidate" >/dev/null 2>&1 || continue
-  if "$candidate" -c 'import sys, venv, ensurepip; sys.exit(0 if sys.version_info >= (3, 10) else 1)' 2>/dev/null; then
-    python="$("$candidate" -c 'import sys; print(sys.executable)')"
-    break
-  fi
-done
+source "$root/scripts/lib/python.sh"
+python="$(find_python "${QUIVER_SPARK_PYTHON:-}")"
 [ -n "$python" ] || missing "no Python 3.10 or newer with venv found (tried \$QUIVER_SPARK_PYTHON, python3, python); install python3 and python3-venv"
 python_version="$("$python" -c 'import platform; print(platform.python_version())')"
 

@@ -17,6 +17,7 @@ import { COSINE_ZERO_LENGTH, normAt, type DistanceMeasure } from './distance.js'
 import {
   dataTable, doubleColumn, intArrayColumn, intColumn, loadStage, longColumn, ModelPersistenceError, registerStage, vectorColumn, type LoadOptions,
 } from '../persistence/index.js';
+import { ClusteringSummary } from './clustering-summary.js';
 
 /** A node of the cluster tree (Spark's ClusteringTreeNode): leaves are numbered 0..k−1, internal nodes −1, −2, … */
 export interface ClusteringTreeNode {
@@ -143,24 +144,16 @@ export class BisectingKMeansModel extends withParams(Model, BISECTING_PARAMS) {
   }
 }
 
-export class BisectingKMeansSummary {
+/** numIter is the `maxIter` param, as Spark reports it. */
+export class BisectingKMeansSummary extends ClusteringSummary {
   constructor(
-    /** The training DataFrame with the prediction column. */
-    readonly predictions: DataFrame,
-    readonly predictionCol: string,
-    readonly featuresCol: string,
-    /** The `k` param. */
-    readonly k: number,
-    /** The `maxIter` param (as Spark reports it). */
-    readonly numIter: number,
+    predictions: DataFrame, predictionCol: string, featuresCol: string, k: number, numIter: number,
     /** Σ of the leaves' costs (Spark's trainingCost). */
     readonly trainingCost: number,
-    /** Rows predicted in each leaf cluster. */
-    readonly clusterSizes: number[],
-  ) {}
-
-  /** The prediction column alone. */
-  get cluster(): DataFrame { return this.predictions.select(this.predictionCol); }
+    clusterSizes: number[],
+  ) {
+    super(predictions, predictionCol, featuresCol, k, numIter, clusterSizes);
+  }
 }
 
 // Spark's layout: the ml metadata, then spark.mllib's model under data/: data/metadata (a JSON

@@ -13,6 +13,7 @@ import { membership, MultivariateGaussian } from './multivariate-gaussian.js';
 import {
   dataTable, doubleArrayColumn, loadStage, matrixArrayColumn, ModelPersistenceError, registerStage, vectorArrayColumn, type LoadOptions,
 } from '../persistence/index.js';
+import { ClusteringSummary } from './clustering-summary.js';
 
 export class GaussianMixtureModel extends withParams(Model, GMM_PARAMS) {
   static readonly sparkClassName = 'org.apache.spark.ml.clustering.GaussianMixtureModel';
@@ -112,26 +113,23 @@ export class GaussianMixtureModel extends withParams(Model, GMM_PARAMS) {
   }
 }
 
-export class GaussianMixtureSummary {
+/** predictions also holds the probability column. */
+export class GaussianMixtureSummary extends ClusteringSummary {
   constructor(
-    /** The training DataFrame with the prediction and probability columns. */
-    readonly predictions: DataFrame,
-    readonly predictionCol: string,
+    predictions: DataFrame,
+    predictionCol: string,
     readonly probabilityCol: string,
-    readonly featuresCol: string,
-    /** The `k` param. */
-    readonly k: number,
+    featuresCol: string,
+    k: number,
     /** Σ weight·log-likelihood of the training data at the mixture the last iteration started from (Spark's logLikelihood). */
     readonly logLikelihood: number,
-    readonly numIter: number,
-    /** Rows per predicted cluster at the final mixture. */
-    readonly clusterSizes: number[],
+    numIter: number,
+    clusterSizes: number[],
     /** The log-likelihood of every iteration, in order (logLikelihood is the last); not in Spark. */
     readonly logLikelihoodHistory: number[],
-  ) {}
-
-  /** The prediction column alone. */
-  get cluster(): DataFrame { return this.predictions.select(this.predictionCol); }
+  ) {
+    super(predictions, predictionCol, featuresCol, k, numIter, clusterSizes);
+  }
 
   /** The probability column alone. */
   get probability(): DataFrame { return this.predictions.select(this.probabilityCol); }

@@ -1,5 +1,6 @@
 // Clustering: K-Means, Gaussian mixtures and bisecting K-Means.
 export { KMeans } from './kmeans.js';
+export { ClusteringSummary } from './clustering-summary.js';
 export { KMeansModel, KMeansSummary } from './kmeans-model.js';
 export type { DistanceMeasure } from './distance.js';
 export { GaussianMixture } from './gmm.js';

@@ -10,6 +10,7 @@ import { CenterSet, type DistanceMeasure } from './distance.js';
 import { KMEANS_PARAMS, validateKMeansSchema } from './kmeans-params.js';
 import { PREDICT_MAPPER, type PredictParams } from './kmeans.kernels.js';
 import { dataTable, intColumn, loadStage, ModelPersistenceError, registerStage, vectorColumn, type LoadOptions } from '../persistence/index.js';
+import { ClusteringSummary } from './clustering-summary.js';
 
 export class KMeansModel extends withParams(Model, KMEANS_PARAMS) {
   static readonly sparkClassName = 'org.apache.spark.ml.clustering.KMeansModel';
@@ -90,25 +91,17 @@ export class KMeansModel extends withParams(Model, KMEANS_PARAMS) {
   }
 }
 
-export class KMeansSummary {
+export class KMeansSummary extends ClusteringSummary {
   constructor(
-    /** The training DataFrame with the prediction column. */
-    readonly predictions: DataFrame,
-    readonly predictionCol: string,
-    readonly featuresCol: string,
-    /** The `k` param (clusterSizes has this length even when fewer centers were found). */
-    readonly k: number,
-    readonly numIter: number,
+    predictions: DataFrame, predictionCol: string, featuresCol: string, k: number, numIter: number,
     /** Σ weight·cost of the last Lloyd iteration, at the centers it started from (Spark's trainingCost). */
     readonly trainingCost: number,
-    /** Points per cluster at the final centers. */
-    readonly clusterSizes: number[],
+    clusterSizes: number[],
     /** The cost of every Lloyd iteration, in order (trainingCost is the last). */
     readonly objectiveHistory: number[],
-  ) {}
-
-  /** The prediction column alone. */
-  get cluster(): DataFrame { return this.predictions.select(this.predictionCol); }
+  ) {
+    super(predictions, predictionCol, featuresCol, k, numIter, clusterSizes);
+  }
 }
 
 // Spark's layout: data/ holds one row per center, (clusterIdx: int, clusterCenter: vector).
