@@ -23,6 +23,7 @@ import { batchToRows, type Row } from './rows.js';
 import { formatShow, showSettings, type ShowOptions } from './show.js';
 import { currentStageLabel } from './mappers.js';
 import { DataFrameWriter } from './io/writer.js';
+import { checkpoint, localCheckpoint } from './checkpoint.js';
 import { StorageLevel } from './storage.js';
 import { StructType, keyTypeError, sameType, isNumeric, typeName, type StructField } from './types.js';
 import type { Catalog } from './sql/catalog.js';
@@ -279,6 +280,15 @@ export class DataFrame {
   }
 
   unpersist(): this { this.node.unpersist(); return this; }
+
+  /**
+   * Spark's localCheckpoint: the rows kept as blocks of this session (spilled under memory
+   * pressure), with the lineage cut, so an iterative loop's plan stops growing (checkpoint.ts).
+   */
+  localCheckpoint(eager = true): Promise<DataFrame> { return localCheckpoint(this, eager); }
+
+  /** Spark's checkpoint: the rows written as Arrow files under the checkpoint directory and read back, the lineage cut. */
+  checkpoint(eager = true): Promise<DataFrame> { return checkpoint(this, eager); }
 
   get storageLevel(): StorageLevel { return this.node.cache?.level ?? StorageLevel.NONE; }
 

@@ -74,6 +74,8 @@ export class Session implements SessionLike {
   readonly read: DataFrameReader;
   /** Spark's spark.catalog: this session's temporary views (listTables, dropTempView, ...). */
   readonly catalog = new Catalog();
+  /** Where `df.checkpoint()` writes (set by `sparkContext.setCheckpointDir`; else `spark.checkpoint.dir`). */
+  checkpointDir: string | undefined = undefined;
 
   static builder(): SessionBuilder { return new SessionBuilder(); }
   static getActiveSession(): Session | null { return active && !active.isStopped ? active : null; }

@@ -8,6 +8,7 @@ import { splitFile } from '../dataframe/io/planning.js';
 import type { TextPlan, ValuesPlan } from './plan.js';
 import { RDD } from './rdd.js';
 import { serialize } from 'node:v8';
+import { checkpointDirOf } from '../dataframe/checkpoint.js';
 
 /** Hadoop's block size for local files, the largest split textFile makes. */
 const MAX_SPLIT_BYTES = 32 * 2 ** 20;
@@ -20,6 +21,15 @@ export class SparkContext {
   get engine(): EngineContext { return this.session.engine; }
 
   get master(): string { return this.session.master; }
+
+  /** Where `df.checkpoint()` writes its files (a local directory or s3:// prefix); Spark's setCheckpointDir. */
+  setCheckpointDir(dir: string): void {
+    if (typeof dir !== 'string' || dir === '') throw new Error('setCheckpointDir: expected a directory path');
+    this.session.checkpointDir = dir;
+  }
+
+  /** The checkpoint directory, if one is set (Spark's getCheckpointDir). */
+  getCheckpointDir(): string | undefined { return checkpointDirOf(this.session); }
   get appName(): string { return this.session.appName; }
   get defaultParallelism(): number { return this.session.defaultParallelism; }
   /** Spark's defaultMinPartitions: the fewest partitions textFile makes unless told. */
