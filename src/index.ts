@@ -15,6 +15,11 @@ export { Window, WindowSpec, WindowFunction } from './dataframe/window.js';
 export { StorageLevel } from './dataframe/storage.js';
 export { RDD, SparkContext, type SchemaSpec } from './rdd/index.js';
 export {
+  RemoteSession, RemoteSessionBuilder, RemoteDataFrame, RemoteGroupedData, RemoteDataFrameReader, SparkConnectClient, SparkConnectError,
+  parseConnectionString, DEFAULT_CONNECT_PORT, type ConnectionSpec, type ConnectMessage, type RemoteSessionLike,
+  type SparkConnectErrorDetails, type SparkQueryContext,
+} from './connect/index.js';
+export {
   StructType, DoubleType, IntegerType, LongType, BooleanType, StringType, denseVectorType, SparseVectorType, arrayType, structType,
   type DataType, type StructField, type ArrayDataType, type StructDataType,
 } from './dataframe/types.js';

@@ -1,0 +1,48 @@
+// Spark's SessionBuilder.remote(url): the builder lives a layer below (dataframe/), which cannot
+// name the remote session, so remote() is added onto its prototype here, with its declaration,
+// when the package (src/index.ts imports this module) is loaded — as rdd/attach.ts does.
+import { SessionBuilder } from '../dataframe/session.js';
+import { RemoteSession } from './session.js';
+
+/** Builds a RemoteSession; config() and appName() as on the local builder. */
+export class RemoteSessionBuilder {
+  private static active: RemoteSession | null = null;
+  constructor(private readonly url: string, private name = 'quiver') {}
+
+  appName(name: string): this { this.name = name; return this; }
+
+  /** The active remote session for the same URL if there is one, else a new one. */
+  getOrCreate(): RemoteSession {
+    const a = RemoteSessionBuilder.active;
+    if (a && !a.isStopped && a.url === this.url) return a;
+    RemoteSessionBuilder.active = this.create();
+    return RemoteSessionBuilder.active;
+  }
+
+  /** Always a new session (its own server-side session id). */
+  create(): RemoteSession { return new RemoteSession(this.url, this.name); }
+}
+
+declare module '../dataframe/session.js' {
+  interface SessionBuilder {
+    /**
+     * A session on a Spark Connect server (Spark's connection string, e.g. `sc://127.0.0.1:15002`);
+     * without an argument, the `SPARK_REMOTE` environment variable, as PySpark reads it.
+     */
+    remote(url?: string): RemoteSessionBuilder;
+  }
+}
+
+Object.defineProperty(SessionBuilder.prototype, 'remote', {
+  configurable: true,
+  writable: true,
+  value: function (this: SessionBuilder, url?: string): RemoteSessionBuilder {
+    const target = url ?? process.env.SPARK_REMOTE;
+    if (!target) throw new Error('remote(): give a connection string such as sc://localhost:15002, or set SPARK_REMOTE');
+    const appName = (this as unknown as { name: string }).name;
+    const b = new RemoteSessionBuilder(target, appName);
+    // Parse now, so a bad string fails at remote() rather than at the first query.
+    b.create();
+    return b;
+  },
+});
