@@ -98,13 +98,22 @@ export class RemoteDataFrameReader {
     return new RemoteDataFrameReader(this.session, this.fmt, this.opts, ddl);
   }
 
-  load(...paths: string[]): RemoteDataFrame {
-    return this.session.frame({
+  /**
+   * The files at `paths` in the reader's format, as the server sees them. Async like the local
+   * reader's: Spark resolves the schema now (one AnalyzePlan call), so a missing path or a bad
+   * schema fails here, with Spark's error, rather than at the first action.
+   */
+  async load(...paths: string[]): Promise<RemoteDataFrame> {
+    if (paths.length === 0) throw new Error('load: give at least one path');
+    const df = this.session.frame({
       read: { data_source: { format: this.fmt ?? 'parquet', options: this.opts, paths, ...(this.ddl !== undefined ? { schema: this.ddl } : {}) } },
     });
+    await df.schema();
+    return df;
   }
-  parquet(...paths: string[]): RemoteDataFrame { return this.format('parquet').load(...paths); }
-  csv(path: string | string[], options: Record<string, OptionValue> = {}): RemoteDataFrame { return this.format('csv').options(options).load(...[path].flat()); }
-  json(path: string | string[], options: Record<string, OptionValue> = {}): RemoteDataFrame { return this.format('json').options(options).load(...[path].flat()); }
+  parquet(...paths: string[]): Promise<RemoteDataFrame> { return this.format('parquet').load(...paths); }
+  csv(path: string | string[], options: Record<string, OptionValue> = {}): Promise<RemoteDataFrame> { return this.format('csv').options(options).load(...[path].flat()); }
+  json(path: string | string[], options: Record<string, OptionValue> = {}): Promise<RemoteDataFrame> { return this.format('json').options(options).load(...[path].flat()); }
+  /** A table or view of the server's catalog (lazy: Spark resolves it at the first action). */
   table(name: string): RemoteDataFrame { return this.session.frame({ read: { named_table: { unparsed_identifier: name, options: this.opts } } }); }
 }
