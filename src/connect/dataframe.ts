@@ -15,6 +15,16 @@ import type { Message, SparkConnectClient } from './client.js';
 import { aggregateProto, aliasProto, exprProto, sortOrderProto } from './expressions.js';
 import { structFromProto } from './types.js';
 
+/** Spark's join type names (and their aliases, as Dataset.join accepts them). */
+const JOIN_TYPES: Record<string, string> = {
+  inner: 'JOIN_TYPE_INNER', cross: 'JOIN_TYPE_CROSS',
+  left: 'JOIN_TYPE_LEFT_OUTER', leftouter: 'JOIN_TYPE_LEFT_OUTER', left_outer: 'JOIN_TYPE_LEFT_OUTER',
+  right: 'JOIN_TYPE_RIGHT_OUTER', rightouter: 'JOIN_TYPE_RIGHT_OUTER', right_outer: 'JOIN_TYPE_RIGHT_OUTER',
+  full: 'JOIN_TYPE_FULL_OUTER', outer: 'JOIN_TYPE_FULL_OUTER', fullouter: 'JOIN_TYPE_FULL_OUTER', full_outer: 'JOIN_TYPE_FULL_OUTER',
+  semi: 'JOIN_TYPE_LEFT_SEMI', leftsemi: 'JOIN_TYPE_LEFT_SEMI', left_semi: 'JOIN_TYPE_LEFT_SEMI',
+  anti: 'JOIN_TYPE_LEFT_ANTI', leftanti: 'JOIN_TYPE_LEFT_ANTI', left_anti: 'JOIN_TYPE_LEFT_ANTI',
+};
+
 /** What a remote DataFrame needs from its session. */
 export interface RemoteSessionLike { client(): Promise<SparkConnectClient> }
 
@@ -44,6 +54,44 @@ export class RemoteDataFrame {
   limit(n: number): RemoteDataFrame {
     if (!Number.isInteger(n) || n < 0 || n > 2147483647) throw new Error(`limit: expected a non-negative integer but got ${n}`);
     return this.wrap({ limit: { input: this.relation, limit: n } });
+  }
+
+  withColumnRenamed(existing: string, renamed: string): RemoteDataFrame {
+    return this.wrap({ with_columns_renamed: { input: this.relation, renames: [{ col_name: existing, new_col_name: renamed }] } });
+  }
+
+  /** Drops the named columns; names that do not exist are ignored, as in Spark. */
+  drop(...names: string[]): RemoteDataFrame {
+    if (names.length === 0) return this;
+    return this.wrap({ drop: { input: this.relation, column_names: names } });
+  }
+
+  /** Rows of both, by column position (Spark's union, which keeps duplicates). */
+  union(other: RemoteDataFrame): RemoteDataFrame {
+    this.sameSession(other, 'union');
+    return this.wrap({ set_op: { left_input: this.relation, right_input: other.relation, set_op_type: 'SET_OP_TYPE_UNION', is_all: true, by_name: false } });
+  }
+
+  unionAll(other: RemoteDataFrame): RemoteDataFrame { return this.union(other); }
+
+  distinct(): RemoteDataFrame { return this.wrap({ deduplicate: { input: this.relation, all_columns_as_keys: true } }); }
+
+  /** One row per distinct value of `cols` (all columns when empty). */
+  dropDuplicates(cols: string[] = []): RemoteDataFrame {
+    if (cols.length === 0) return this.distinct();
+    return this.wrap({ deduplicate: { input: this.relation, column_names: cols } });
+  }
+
+  /**
+   * Joins on column names (`'id'`, `['a', 'b']`) or a condition (`col('uid').eq(col('user_id'))`);
+   * how = inner (default), left, right, full, left_semi, left_anti, cross, with Spark's aliases.
+   */
+  join(other: RemoteDataFrame, on: string | string[] | Column, how = 'inner'): RemoteDataFrame {
+    this.sameSession(other, 'join');
+    const type = JOIN_TYPES[how.toLowerCase().replace(/\s+/g, '')];
+    if (!type) throw new Error(`join: unsupported join type '${how}'; supported: ${Object.keys(JOIN_TYPES).join(', ')}`);
+    const condition = on instanceof Column ? { join_condition: exprProto(on.expr) } : { using_columns: [on].flat() };
+    return this.wrap({ join: { left: this.relation, right: other.relation, join_type: type, ...condition } });
   }
 
   /** Same arguments as the local orderBy: names, Columns, SortOrders, then `{ ascending }`. */
@@ -137,6 +185,11 @@ export class RemoteDataFrame {
   }
 
   private wrap(relation: Message): RemoteDataFrame { return new RemoteDataFrame(this.session, relation); }
+
+  private sameSession(other: RemoteDataFrame, op: string): void {
+    if (!(other instanceof RemoteDataFrame)) throw new Error(`${op}: both DataFrames must belong to the same remote session (a local DataFrame cannot be combined with a remote one)`);
+    if (other.session !== this.session) throw new Error(`${op}: the two DataFrames belong to different remote sessions`);
+  }
 }
 
 /** groupBy(...) of a remote DataFrame: Spark's Aggregate relation. */

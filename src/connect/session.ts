@@ -4,6 +4,7 @@
 import { tableToIPC, Table } from 'apache-arrow';
 import { makeBatch } from '../dataframe/batch.js';
 import { columnFromRows, inferSchema, type Row } from '../dataframe/rows.js';
+import type { OptionValue } from '../dataframe/io/options.js';
 import { toArrowSchema, type StructType } from '../dataframe/types.js';
 import { SparkConnectClient, type Message } from './client.js';
 import { RemoteDataFrame } from './dataframe.js';
@@ -77,8 +78,6 @@ export class RemoteSession {
   /** @internal */
   frame(relation: Message): RemoteDataFrame { return new RemoteDataFrame(this, relation); }
 }
-
-type OptionValue = string | number | boolean;
 
 /** `spark.read` of a remote session: Spark's data sources, read by the server from paths it sees. */
 export class RemoteDataFrameReader {

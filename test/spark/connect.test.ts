@@ -29,6 +29,12 @@ interface Frame {
   filter(c: Column): Frame;
   where(c: Column): Frame;
   withColumn(name: string, c: Column): Frame;
+  withColumnRenamed(a: string, b: string): Frame;
+  drop(...names: string[]): Frame;
+  union(other: Frame): Frame;
+  distinct(): Frame;
+  dropDuplicates(cols?: string[]): Frame;
+  join(other: Frame, on: string | string[] | Column, how?: string): Frame;
   limit(n: number): Frame;
   orderBy(...args: (string | Column | SortOrder)[]): Frame;
   groupBy(...keys: string[]): { agg(...a: AggColumn[]): Frame; count(): Frame };
@@ -70,6 +76,15 @@ const PROGRAMS: Record<string, (df: Frame) => Frame> = {
   ).orderBy('g'),
   'groupBy on two keys with expression inputs': (df) => df.groupBy('g', 'flag').agg(F.sum(col('x').times(col('k'))).alias('xk'), F.min('id'), F.mean('k'))
     .orderBy('g', 'flag'),
+  'withColumnRenamed, drop, union': (df) => df.withColumnRenamed('x', 'value').drop('flag', 'no_such_column')
+    .filter(col('k').lt(2)).union(df.withColumnRenamed('x', 'value').drop('flag').filter(col('k').gt(5))).orderBy('id'),
+  'distinct and dropDuplicates': (df) => df.select('g', 'k').distinct().union(df.dropDuplicates(['g']).select('g', lit(-1).alias('k'))).orderBy('g', 'k'),
+  'left join on a name with an aggregate of itself': (df) => df.filter(col('k').ne(4))
+    .join(df.filter(col('g').ne('east')).groupBy('g').agg(F.avg('x').alias('gx'), F.count().alias('gn')), 'g', 'left').orderBy('id'),
+  'inner join on a condition, semi and anti joins': (df) => df.select('id', 'k')
+    .join(df.select(col('id').alias('rid'), col('g')).filter(col('rid').lt(120)), col('id').eq(col('rid')))
+    .join(df.filter(col('x').gt(0)).select('id'), 'id', 'left_semi')
+    .join(df.filter(col('k').eq(3)).select('id'), ['id'], 'left_anti').orderBy('id'),
   'global aggregate': (df) => df.agg(F.count(), F.sum('id'), F.avg('x'), F.min('k'), F.max('x')),
   'groupBy().count() after a filter': (df) => df.filter(col('k').ge(2)).groupBy('k').count().orderBy('k'),
 };
