@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 import {
-  col, functions as F, lit, udf, when, type AggColumn, type Column, type Row, type SortOrder, Session, SparkConnectError,
+  coalesce, col, functions as F, isnan, lit, udf, when, type AggColumn, type Column, type Row, type SortOrder, Session, SparkConnectError,
 } from '../../src/index.js';
 import { randomInt, randomStream } from '../../src/linalg/random.js';
 import { useSession } from '../helpers/sessions.js';
@@ -85,6 +85,11 @@ const PROGRAMS: Record<string, (df: Frame) => Frame> = {
     .join(df.select(col('id').alias('rid'), col('g')).filter(col('rid').lt(120)), col('id').eq(col('rid')))
     .join(df.filter(col('x').gt(0)).select('id'), 'id', 'left_semi')
     .join(df.filter(col('k').eq(3)).select('id'), ['id'], 'left_anti').orderBy('id'),
+  'coalesce, isnan, NaN literals, stddev and variance': (df) => df
+    .withColumn('w', when(col('k').eq(0), lit(NaN)).otherwise(col('x')))
+    .groupBy('g').agg(F.sum(coalesce(col('x'), lit(0)).times(2)).alias('s0'), F.count(when(isnan(col('w')), 1)).alias('nans'),
+      F.stddev('x'), F.variance('x'), F.max('w'))
+    .orderBy('g'),
   'global aggregate': (df) => df.agg(F.count(), F.sum('id'), F.avg('x'), F.min('k'), F.max('x')),
   'groupBy().count() after a filter': (df) => df.filter(col('k').ge(2)).groupBy('k').count().orderBy('k'),
 };
@@ -105,6 +110,9 @@ describe('the same program locally and on Spark through Spark Connect', () => {
     const p = (df: Frame) => df.filter(col('flag')).count();
     expect(await p(remote().createDataFrame(data) as Frame)).toBe(await p(local().createDataFrame(data) as Frame));
     expect(await (remote().createDataFrame(data) as Frame).limit(13).count()).toBe(13);
+    const sorted = (s: 'l' | 'r') => (s === 'l' ? local() : remote()).createDataFrame(data).orderBy(col('x').desc_nulls_last(), 'id');
+    expectSameRowsInOrder(await sorted('l').take(3), await sorted('r').take(3), 0, 'take');
+    expect(await sorted('r').first()).toEqual(await sorted('l').first());
   });
 
   it('schema(), printSchema() and show() print what the local session prints', async () => {
