@@ -15,7 +15,7 @@ export { Window, WindowSpec, WindowFunction } from './dataframe/window.js';
 export { StorageLevel } from './dataframe/storage.js';
 export { RDD, SparkContext, type SchemaSpec } from './rdd/index.js';
 export {
-  RemoteSession, RemoteSessionBuilder, RemoteDataFrame, RemoteGroupedData, RemoteDataFrameReader, SparkConnectClient, SparkConnectError,
+  RemoteSession, RemoteSessionBuilder, RemoteRuntimeConfig, RemoteDataFrame, RemoteGroupedData, RemoteDataFrameReader, SparkConnectClient, SparkConnectError,
   parseConnectionString, DEFAULT_CONNECT_PORT, type ConnectionSpec, type ConnectMessage, type RemoteSessionLike,
   type SparkConnectErrorDetails, type SparkQueryContext,
 } from './connect/index.js';

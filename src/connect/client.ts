@@ -64,6 +64,18 @@ export class SparkConnectClient {
     return (res.schema as { schema: Message }).schema;
   }
 
+  /** Sets Spark SQL settings of this session on the server (Config.set). */
+  async setConf(pairs: Readonly<Record<string, string>>): Promise<void> {
+    const kv = Object.entries(pairs).map(([key, value]) => ({ key, value }));
+    if (kv.length) await this.unary('Config', { ...this.header(), operation: { set: { pairs: kv } } });
+  }
+
+  /** The settings' values on the server, undefined where unset (Config.get_option). */
+  async getConf(keys: readonly string[]): Promise<(string | undefined)[]> {
+    const res = await this.unary('Config', { ...this.header(), operation: { get_option: { keys } } });
+    return ((res.pairs ?? []) as { key: string; value?: string }[]).map((p) => p.value);
+  }
+
   /** Runs a plan and returns Spark's result batches, decoded from their Arrow IPC streams. */
   async execute(plan: Message): Promise<RecordBatch[]> {
     this.checkOpen();

@@ -10,16 +10,32 @@ import { SparkConnectClient, type Message } from './client.js';
 import { RemoteDataFrame } from './dataframe.js';
 import { parseConnectionString, type ConnectionSpec } from './url.js';
 
+/** A remote session's Spark settings (Spark's spark.conf), read and written on the server. */
+export class RemoteRuntimeConfig {
+  constructor(private readonly session: RemoteSession) {}
+  /** The setting's value on the server, else `fallback`. */
+  async get(key: string, fallback?: string): Promise<string | undefined> {
+    const [v] = await (await this.session.client()).getConf([key]);
+    return v ?? fallback;
+  }
+  async set(key: string, value: string | number | boolean): Promise<void> {
+    await (await this.session.client()).setConf({ [key]: String(value) });
+  }
+}
+
 export class RemoteSession {
   readonly read: RemoteDataFrameReader;
+  readonly conf: RemoteRuntimeConfig;
   readonly connection: ConnectionSpec;
   private connecting: Promise<SparkConnectClient> | null = null;
   private stopped = false;
 
   /** @param url Spark's connection string, `sc://host[:port][/;token=...;use_ssl=true;user_id=...;session_id=...]`. */
-  constructor(readonly url: string, readonly appName = 'quiver') {
+  /** @param initialConf Spark settings applied to the server-side session when it is first reached. */
+  constructor(readonly url: string, readonly appName = 'quiver', private readonly initialConf: Readonly<Record<string, string>> = {}) {
     this.connection = parseConnectionString(url);
     this.read = new RemoteDataFrameReader(this);
+    this.conf = new RemoteRuntimeConfig(this);
   }
 
   get isStopped(): boolean { return this.stopped; }
@@ -27,7 +43,9 @@ export class RemoteSession {
   /** The connected client (connecting on first call; a failed connection is retried by the next call). */
   client(): Promise<SparkConnectClient> {
     if (this.stopped) return Promise.reject(new Error(`remote session ${this.url} was stopped`));
-    this.connecting ??= SparkConnectClient.connect(this.connection).catch((e: unknown) => { this.connecting = null; throw e; });
+    this.connecting ??= SparkConnectClient.connect(this.connection)
+      .then(async (c) => { await c.setConf(this.initialConf); return c; })
+      .catch((e: unknown) => { this.connecting = null; throw e; });
     return this.connecting;
   }
 

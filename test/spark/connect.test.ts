@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, inject, it, vi } from 'vitest';
 
 import {
   coalesce, col, functions as F, isnan, lit, udf, when, type AggColumn, type Column, type Row, type SortOrder, Session, SparkConnectError,
@@ -158,6 +158,26 @@ describe('the same program locally and on Spark through Spark Connect', () => {
     const expected = await program(readLocal as Frame).collect();
     expectSameRowsInOrder(expected, await program(readRemote as Frame).collect(), 0, format);
     expect(expected.length).toBe(200);
+  });
+});
+
+describe('Spark settings of a remote session', () => {
+  it('Spark 4 runs in ANSI mode (division by zero fails); with spark.sql.ansi.enabled false it gives null, as the local engine', async () => {
+    const data = [{ a: 1, b: 0, s: 'x7' }, { a: 6, b: 3, s: '12' }];
+    const program = (df: Frame) => df.select(col('a').divide(col('b')).alias('q'), col('s').cast('int').alias('n'));
+    await expect(program(remote().createDataFrame(data) as Frame).collect()).rejects.toMatchObject({ errorClass: 'DIVIDE_BY_ZERO', sqlState: '22012' });
+    const lenient = Session.builder().remote(inject('sparkConnect').url).config('spark.sql.ansi.enabled', false).create();
+    try {
+      expect(await lenient.conf.get('spark.sql.ansi.enabled')).toBe('false');
+      const expected = await program(local().createDataFrame(data) as Frame).collect();
+      expect(expected).toEqual([{ q: null, n: null }, { q: 2, n: 12 }]); // Quiver's (and non-ANSI Spark's) null for x / 0 and 'x7' as int
+      expectSameRowsInOrder(expected, await program(lenient.createDataFrame(data) as Frame).collect(), 0, 'non-ANSI');
+      await lenient.conf.set('spark.sql.shuffle.partitions', 3);
+      expect(await lenient.conf.get('spark.sql.shuffle.partitions')).toBe('3');
+      expect(await remote().conf.get('spark.sql.ansi.enabled')).toBe('true'); // settings are per session
+    } finally {
+      await lenient.stop();
+    }
   });
 });
 
