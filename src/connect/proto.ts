@@ -45,8 +45,9 @@ async function load(): Promise<ConnectProtocol> {
   const options = { keepCase: true, longs: Number, enums: String, defaults: false, oneofs: true, includeDirs: [dir] };
   const def = await loader.load(['spark/connect/base.proto', 'google/rpc/status.proto', 'google/rpc/error_details.proto'], options);
   const pkg = grpcModule.loadPackageDefinition(def) as unknown as { spark: { connect: { SparkConnectService: grpc.ServiceClientConstructor } } };
-  // proto-loader keeps the protobufjs types reachable through the definitions' file descriptors;
-  // the two google.rpc messages are decoded with protobufjs directly (a dependency of proto-loader).
+  // proto-loader gives gRPC's service client but no message codecs; the status details Spark puts
+  // in the grpc-status-details-bin trailer (google.rpc.Status holding an ErrorInfo) are decoded
+  // with protobufjs, from the same extracted files.
   const protobuf = (await import('protobufjs')).default;
   const root = new protobuf.Root();
   root.resolvePath = (_origin: string, target: string) => (target.startsWith('google/protobuf/') ? target : join(dir, target));
