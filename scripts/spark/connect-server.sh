@@ -5,7 +5,7 @@
 #   connect-server.sh stop  [port]   ends the server started for that port (its process group)
 # The pip distribution has no sbin/start-connect-server.sh, but it ships the server class in
 # jars/spark-connect_2.13-<version>.jar, so spark-submit runs it directly. State (pid, log) lives
-# in .spark/connect-server-<port>.{pid,log}.
+# in .spark/connect-server-<port>.{pid,log,dir}; stop removes them (a failed start keeps the log).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -60,7 +60,7 @@ case "$action" in
     kill -- -"$pid" 2>/dev/null || true
     for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
     kill -9 -- -"$pid" 2>/dev/null || true
-    rm -f "$pidfile"
+    rm -f "$pidfile" "$log"
     dirfile="$root/.spark/connect-server-$port.dir"
     if [ -f "$dirfile" ]; then rm -rf "$(cat "$dirfile")"; rm -f "$dirfile"; fi
     echo "connect-server: stopped (pid $pid)"
