@@ -24,6 +24,11 @@ export {
   type StateOperatorProgress,
 } from './streaming/index.js';
 export {
+  RemoteSession, RemoteSessionBuilder, RemoteRuntimeConfig, RemoteDataFrame, RemoteGroupedData, RemoteDataFrameReader, SparkConnectClient, SparkConnectError,
+  parseConnectionString, DEFAULT_CONNECT_PORT, type ConnectionSpec, type ConnectMessage, type RemoteSessionLike,
+  type SparkConnectErrorDetails, type SparkQueryContext,
+} from './connect/index.js';
+export {
   StructType, DoubleType, IntegerType, LongType, BooleanType, StringType, denseVectorType, SparseVectorType, arrayType, structType,
   type DataType, type StructField, type ArrayDataType, type StructDataType,
 } from './dataframe/types.js';

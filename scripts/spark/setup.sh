@@ -49,6 +49,7 @@ stamp="$(cat "$requirements" "$0" | sha256sum | cut -c1-16) python=$python_versi
 if [ -f "$dir/stamp" ] && [ "$(cat "$dir/stamp")" = "$stamp" ] && [ -f "$dir/env.json" ] \
    && "$venv/bin/python" -c 'import pyspark' 2>/dev/null; then
   say "ready: $(sed -n 's/.*"sparkVersion": "\([^"]*\)".*/Spark \1/p' "$dir/env.json"), Python $python_version, Java $java_version ($java_home); nothing to do"
+  bash "$root/scripts/spark/connect-proto.sh"
   exit 0
 fi
 
@@ -73,3 +74,5 @@ cat > "$dir/env.json" <<JSON
 JSON
 echo "$stamp" > "$dir/stamp"
 say "ready: Spark $spark_version at $spark_home"
+# Spark Connect's .proto files, from the connect jar of the Spark just installed (src/connect/proto.ts).
+bash "$root/scripts/spark/connect-proto.sh"

@@ -20,7 +20,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['linalg', 'engine', 'fs'], // the ground floor: nothing of the project below them
   ['optim'], // driver-side optimizers over linalg
   ['dataframe'], // Session, DataFrame, plans, readers and writers (over engine, linalg, fs)
-  ['stat', 'pipeline', 'rdd', 'streaming'], // summary passes; params and stages; RDDs (over the DataFrame's engine plans); Structured Streaming (micro-batches of DataFrame plans)
+  ['stat', 'pipeline', 'rdd', 'streaming', 'connect'], // summary passes; params and stages; RDDs (over the DataFrame's engine plans); Structured Streaming (micro-batches of DataFrame plans); Spark Connect sessions
   ['persistence'], // Spark's model layout over fs (and the pipeline stages it saves)
   ['tree'], // the tree learner shared by classification and regression
   ['feature', 'evaluation', 'classification', 'regression', 'clustering', 'recommendation'], // the stage folders
