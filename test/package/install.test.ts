@@ -62,8 +62,19 @@ function readmeTour(): string {
   return block[1];
 }
 
+/** A node_modules in a directory above `dir`: Node would resolve the empty project's imports there too. */
+function nodeModulesAbove(dir: string): string | undefined {
+  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, 'node_modules'))) return path.join(d, 'node_modules');
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
 beforeAll(() => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'quiver-package-'));
+  // The project must see only what it installed (e.g. no AWS SDK); a stray one above would make it pass or fail for the wrong reason.
+  const stray = nodeModulesAbove(tmp);
+  if (stray) throw new Error(`${stray} is above the temporary directory, so the empty project would resolve packages from it; remove it (or set TMPDIR elsewhere)`);
   const source = path.join(tmp, 'quiver');
   cleanCopy(source);
   ok('npm', ['pack', '--pack-destination', tmp, '--loglevel=error'], source); // runs `prepare`: the build
