@@ -14,11 +14,9 @@ import type { Tolerance } from './data.js';
 import { exchanges } from './exchange.js';
 import { useSparkDriver } from './harness.js';
 
-const { spark, scratch } = useSparkDriver();
+const { spark, scratch, fresh } = useSparkDriver();
 const quiver = useSession('local[2]');
 let tablePath = '';
-let n = 0;
-const fresh = (name: string): string => join(scratch(), `${n++}-${name}`);
 
 /** 200 rows around 5 centers in 4 dimensions, two partitions. */
 function clusteredRows(): Record<string, number>[] {

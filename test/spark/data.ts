@@ -2,7 +2,7 @@
 // engines read, plus the comparisons the suites make (each states its tolerance where it is used).
 import { expect } from 'vitest';
 
-import { DenseVector, SparseVector, type Row, type Session, type TreeNode } from '../../src/index.js';
+import { DenseVector, SparseVector, StringIndexer, VectorAssembler, type DataFrame, type Row, type Session, type TreeNode } from '../../src/index.js';
 import type { Params } from '../../src/pipeline/params.js';
 import { gaussian, randomInt, randomStream } from '../../src/linalg/random.js';
 
@@ -45,6 +45,13 @@ export function tableRows(n: number, seed: number): Row[] {
 export async function writeTable(session: Session, path: string, n: number, seed: number): Promise<void> {
   const df = session.createDataFrame(tableRows(n, seed), { schema: TABLE_SCHEMA, numPartitions: 2 });
   await df.write.mode('overwrite').parquet(path);
+}
+
+/** writeTable's table read back in Quiver as the Spark side's T: FEATURES assembled into `features`, `city` indexed into `cityIndex`. */
+export async function readFeatureTable(session: Session, path: string): Promise<DataFrame> {
+  const df = await session.read.parquet(path);
+  const assembled = new VectorAssembler({ inputCols: [...FEATURES], outputCol: 'features' }).transform(df);
+  return (await new StringIndexer({ inputCol: 'city', outputCol: 'cityIndex' }).fit(assembled)).transform(assembled);
 }
 
 /** Explicit ratings for ALS: `users` × `items`, each pair rated with probability `density`. */

@@ -16,10 +16,8 @@ import { useSession } from '../helpers/sessions.js';
 import { expectClose, expectSameParamValues, measured, writeTable, type Tolerance } from './data.js';
 import { useSparkDriver } from './harness.js';
 
-const { spark, scratch } = useSparkDriver();
+const { spark, scratch, fresh } = useSparkDriver();
 const quiver = useSession('local[2]');
-let n = 0;
-const fresh = (name: string): string => join(scratch(), `${n++}-${name}`);
 
 /** The prediction frames, as Spark computed them (P[name] in the driver), rebuilt in Quiver. */
 const frames: Record<string, DataFrame> = {};

@@ -12,15 +12,13 @@ import {
   StringIndexerModel, VectorAssembler, type DataFrame,
 } from '../../src/index.js';
 import { useSession } from '../helpers/sessions.js';
-import { expectClose, FEATURES, maxAbsDiff, measured, writeTable, type Tolerance } from './data.js';
+import { expectClose, FEATURES, readFeatureTable, maxAbsDiff, measured, writeTable, type Tolerance } from './data.js';
 import { exchanges } from './exchange.js';
 import { useSparkDriver } from './harness.js';
 
-const { spark, scratch } = useSparkDriver();
+const { spark, scratch, fresh } = useSparkDriver();
 const quiver = useSession('local[2]');
 let tablePath = '';
-let n = 0;
-const fresh = (name: string): string => join(scratch(), `${n++}-${name}`);
 
 beforeAll(async () => {
   tablePath = join(scratch(), 'table.parquet');
@@ -31,12 +29,7 @@ from pyspark.ml.linalg import DenseMatrix
 T = StringIndexer(inputCol='city', outputCol='cityIndex').fit(T).transform(T).cache()`, { path: tablePath });
 });
 
-/** The same table in Quiver: Parquet read, features assembled, city indexed as in Spark's T. */
-async function table(): Promise<DataFrame> {
-  const df = await quiver().read.parquet(tablePath);
-  const assembled = new VectorAssembler({ inputCols: [...FEATURES], outputCol: 'features' }).transform(df);
-  return (await new StringIndexer({ inputCol: 'city', outputCol: 'cityIndex' }).fit(assembled)).transform(assembled);
-}
+const table = (): Promise<DataFrame> => readFeatureTable(quiver(), tablePath);
 
 const { sparkSavesQuiverLoads, quiverSavesSparkLoads } = exchanges(spark, fresh, table);
 

@@ -14,11 +14,9 @@ import { expectClose, measured, type Tolerance } from './data.js';
 import { exchanges } from './exchange.js';
 import { useSparkDriver } from './harness.js';
 
-const { spark, scratch } = useSparkDriver();
+const { spark, scratch, fresh } = useSparkDriver();
 const quiver = useSession('local[2]');
 let tablePath = '';
-let n = 0;
-const fresh = (name: string): string => join(scratch(), `${n++}-${name}`);
 
 /** 240 rows of 3 Gaussian clusters in 4 dimensions (distinct spreads and correlations), two partitions. */
 function clusteredRows(): Record<string, number>[] {

@@ -222,9 +222,10 @@ declare module 'vitest' {
  * valid inside tests; the connection is closed and the directory removed after the file's tests.
  * Files run one after another (vitest.spark.config.ts), so the driver's namespace is one file's.
  */
-export function useSparkDriver(): { spark: () => SparkDriver; scratch: () => string } {
+export function useSparkDriver(): { spark: () => SparkDriver; scratch: () => string; fresh: (name: string) => string } {
   let driver: SparkDriver | undefined;
   let scratch = '';
+  let n = 0;
   beforeAll(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'quiver-spark-'));
     const { port, version } = inject('sparkDriver');
@@ -241,6 +242,8 @@ export function useSparkDriver(): { spark: () => SparkDriver; scratch: () => str
       return driver;
     },
     scratch: () => scratch,
+    /** A new path in the scratch directory, unique within the file. */
+    fresh: (name: string) => join(scratch, `${n++}-${name}`),
   };
 }
 

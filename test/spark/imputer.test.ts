@@ -15,11 +15,9 @@ import { expectSameRows, type Tolerance } from './data.js';
 import { exchanges } from './exchange.js';
 import { useSparkDriver } from './harness.js';
 
-const { spark, scratch } = useSparkDriver();
+const { spark, scratch, fresh } = useSparkDriver();
 const quiver = useSession('local[2]');
 let tablePath = '';
-let n = 0;
-const fresh = (name: string): string => join(scratch(), `${n++}-${name}`);
 
 const SCHEMA = { id: 'int', a: 'double', b: 'int', c: 'double', s: 'string', l: 'long' } as const;
 

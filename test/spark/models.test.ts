@@ -16,16 +16,14 @@ import {
 } from '../../src/index.js';
 import { useSession } from '../helpers/sessions.js';
 import {
-  expectClose, expectSameTree, FEATURES, maxAbsDiff, measured, quiverTreeNodes, writeTable, type FlatNode, type Tolerance,
+  expectClose, expectSameTree, FEATURES, readFeatureTable, maxAbsDiff, measured, quiverTreeNodes, writeTable, type FlatNode, type Tolerance,
 } from './data.js';
 import { exchanges } from './exchange.js';
 import { useSparkDriver } from './harness.js';
 
-const { spark, scratch } = useSparkDriver();
+const { spark, scratch, fresh } = useSparkDriver();
 const quiver = useSession('local[2]');
 let tablePath = '';
-let n = 0;
-const fresh = (name: string): string => join(scratch(), `${n++}-${name}`);
 
 beforeAll(async () => {
   tablePath = join(scratch(), 'table.parquet');
@@ -38,11 +36,7 @@ from pyspark.ml.clustering import KMeans
 T = StringIndexer(inputCol='city', outputCol='cityIndex').fit(T).transform(T).cache()`, { path: tablePath });
 });
 
-async function table(): Promise<DataFrame> {
-  const df = await quiver().read.parquet(tablePath);
-  const assembled = new VectorAssembler({ inputCols: [...FEATURES], outputCol: 'features' }).transform(df);
-  return (await new StringIndexer({ inputCol: 'city', outputCol: 'cityIndex' }).fit(assembled)).transform(assembled);
-}
+const table = (): Promise<DataFrame> => readFeatureTable(quiver(), tablePath);
 
 const { sparkSavesQuiverLoads, quiverSavesSparkLoads } = exchanges(spark, fresh, table);
 

@@ -17,11 +17,9 @@ import { useSession } from '../helpers/sessions.js';
 import { expectSameRows, expectSameTree, maxAbsDiff, measured, quiverTreeNodes, writeTable, type FlatNode, type Tolerance } from './data.js';
 import { useSparkDriver } from './harness.js';
 
-const { spark, scratch } = useSparkDriver();
+const { spark, scratch, fresh } = useSparkDriver();
 const quiver = useSession('local[2]');
 let tablePath = '';
-let n = 0;
-const fresh = (name: string): string => join(scratch(), `${n++}-${name}`);
 
 beforeAll(async () => {
   tablePath = join(scratch(), 'table.parquet');

@@ -15,12 +15,10 @@ import { useSession } from '../helpers/sessions.js';
 import { expectClose, expectSameRows, FEATURES, maxAbsDiff, measured, ratingRows, writeTable, type Tolerance } from './data.js';
 import { useSparkDriver } from './harness.js';
 
-const { spark, scratch } = useSparkDriver();
+const { spark, scratch, fresh } = useSparkDriver();
 const quiver = useSession('local[2]');
 let tablePath = '';
 let ratingsPath = '';
-let n = 0;
-const fresh = (name: string): string => join(scratch(), `${n++}-${name}`);
 
 beforeAll(async () => {
   tablePath = join(scratch(), 'table.parquet');
